@@ -29,6 +29,15 @@ public final class InvalidInputException extends IllegalArgumentException {
     this(argument, format(value), expected);
   }
 
+  /**
+   * No stack trace: the message says all a user needs, and a non-ANSI query that turns millions
+   * of invalid rows into NULL must not pay for capturing one per row.
+   */
+  @Override
+  public synchronized Throwable fillInStackTrace() {
+    return this;
+  }
+
   /** Names the SQL function (or column) the bad argument was passed to; returns this exception. */
   public InvalidInputException inFunction(String functionName) {
     this.function = functionName;

@@ -1,0 +1,55 @@
+package io.sparkxent.spark;
+
+import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * A loss function bound to one argument list. Subclasses carry the static {@code invoke} methods
+ * (Spark's "magic method", called directly from whole-stage generated code through {@code
+ * StaticInvoke}): {@code Strict} ones throw on invalid input (ANSI mode), {@code OrNull} ones return
+ * NULL. Spark looks the method up on the subclass by the declared input types, so each subclass
+ * has one {@code invoke} per argument list of its function.
+ */
+abstract class LossBound implements ScalarFunction<Double> {
+  private final String name;
+  private final DataType[] inputTypes;
+  private final boolean resultNullable;
+
+  LossBound(String name, DataType[] inputTypes, boolean resultNullable) {
+    this.name = name;
+    this.inputTypes = inputTypes;
+    this.resultNullable = resultNullable;
+  }
+
+  /** Creates a bound function of one subclass for the declared input types. */
+  @FunctionalInterface
+  interface Factory {
+    LossBound create(DataType[] inputTypes, boolean resultNullable);
+  }
+
+  @Override
+  public DataType[] inputTypes() {
+    return inputTypes.clone();
+  }
+
+  @Override
+  public DataType resultType() {
+    return DataTypes.DoubleType;
+  }
+
+  @Override
+  public boolean isResultNullable() {
+    return resultNullable;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String canonicalName() {
+    return "xent." + name + (getClass().getSimpleName().equals("OrNull") ? ".or_null" : "");
+  }
+}
