@@ -1,5 +1,6 @@
 package io.sparkxent.math;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
@@ -19,7 +20,9 @@ import java.util.Locale;
  *       probabilities are used as given ({@code nll_loss(log(p))}).
  * </ul>
  */
-public final class ProbabilityCompat {
+public final class ProbabilityCompat implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** Which library's order of operations is reproduced. */
   public enum Convention {
     KERAS,

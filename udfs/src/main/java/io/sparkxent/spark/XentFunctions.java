@@ -1,10 +1,13 @@
 package io.sparkxent.spark;
 
+import io.sparkxent.math.LossState;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.V2ExpressionUtils;
+import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
+import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
 import org.apache.spark.sql.errors.QueryCompilationErrors;
@@ -30,7 +33,10 @@ public final class XentFunctions {
           new CceLogitsFunction(),
           new SparseCceLogitsFunction(),
           new CceFunction(),
-          new SparseCceFunction());
+          new SparseCceFunction(),
+          new LossSumFunction(),
+          new LossMeanFunction(),
+          new LossStatsFunction());
 
   private XentFunctions() {}
 
@@ -50,6 +56,7 @@ public final class XentFunctions {
    * implicit casts to the declared input types). Unqualified calls through the session extension
    * and {@code xent.name(...)} calls through {@link XentCatalog} thus compile to the same plan.
    */
+  @SuppressWarnings("unchecked")
   static Expression resolve(XentFunction function, Seq<Expression> arguments) {
     List<Expression> args = CollectionConverters.asJava(arguments);
     StructField[] fields = new StructField[args.size()];
@@ -68,6 +75,10 @@ public final class XentFunctions {
     }
     if (bound instanceof ScalarFunction) {
       return V2ExpressionUtils.resolveScalarFunction((ScalarFunction<?>) bound, arguments);
+    }
+    if (bound instanceof AggregateFunction) {
+      // Spark wraps an aggregate function into an AggregateExpression as for its built-ins.
+      return new V2Aggregator<>((AggregateFunction<LossState, ?>) bound, arguments, 0, 0);
     }
     throw new IllegalStateException(function.name() + " bound to an unsupported " + bound);
   }

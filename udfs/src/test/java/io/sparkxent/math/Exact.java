@@ -76,6 +76,31 @@ public final class Exact {
     return BigDecimal.ONE.divide(BigDecimal.ONE.add(exp(t.negate())), WORK);
   }
 
+  /** The double nearest to {@code exact}, ties to even: searched, not trusted to doubleValue(). */
+  public static double correctlyRounded(BigDecimal exact) {
+    double guess = exact.doubleValue();
+    if (Double.isInfinite(guess)) {
+      // beyond the range: anything at or above MAX_VALUE + ulp/2 rounds to infinity
+      BigDecimal limit = new BigDecimal(Double.MAX_VALUE).add(new BigDecimal(Math.ulp(Double.MAX_VALUE)).divide(BigDecimal.valueOf(2)));
+      return exact.abs().compareTo(limit) >= 0 ? guess : Math.copySign(Double.MAX_VALUE, guess);
+    }
+    double best = guess;
+    BigDecimal bestError = new BigDecimal(guess).subtract(exact).abs();
+    for (double candidate : new double[] {Math.nextUp(guess), Math.nextDown(guess)}) {
+      if (Double.isInfinite(candidate)) {
+        continue;
+      }
+      BigDecimal error = new BigDecimal(candidate).subtract(exact).abs();
+      int compare = error.compareTo(bestError);
+      boolean even = (Double.doubleToRawLongBits(candidate) & 1) == 0;
+      if (compare < 0 || (compare == 0 && even)) {
+        best = candidate;
+        bestError = error;
+      }
+    }
+    return best == 0 ? 0.0 : best;
+  }
+
   /** The distance from a computed double to an exact value, in ulps of the exact value. */
   public static double ulpError(double computed, BigDecimal exact) {
     double rounded = exact.doubleValue();

@@ -13,31 +13,6 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ExactSumTest {
-  /** The double nearest to {@code exact}, ties to even: searched, not trusted to doubleValue(). */
-  static double correctlyRounded(BigDecimal exact) {
-    double guess = exact.doubleValue();
-    if (Double.isInfinite(guess)) {
-      // beyond the range: anything at or above MAX_VALUE + ulp/2 rounds to infinity
-      BigDecimal limit = new BigDecimal(Double.MAX_VALUE).add(new BigDecimal(Math.ulp(Double.MAX_VALUE)).divide(BigDecimal.valueOf(2)));
-      return exact.abs().compareTo(limit) >= 0 ? guess : Math.copySign(Double.MAX_VALUE, guess);
-    }
-    double best = guess;
-    BigDecimal bestError = new BigDecimal(guess).subtract(exact).abs();
-    for (double candidate : new double[] {Math.nextUp(guess), Math.nextDown(guess)}) {
-      if (Double.isInfinite(candidate)) {
-        continue;
-      }
-      BigDecimal error = new BigDecimal(candidate).subtract(exact).abs();
-      int compare = error.compareTo(bestError);
-      boolean even = (Double.doubleToRawLongBits(candidate) & 1) == 0;
-      if (compare < 0 || (compare == 0 && even)) {
-        best = candidate;
-        bestError = error;
-      }
-    }
-    return best == 0 ? 0.0 : best;
-  }
-
   static double wideRandom(SplittableRandom random) {
     double magnitude = Math.scalb(1 + random.nextDouble(), random.nextInt(2098) - 1074);
     if (random.nextInt(20) == 0) {
@@ -62,7 +37,7 @@ class ExactSumTest {
         sum.add(x);
         exact = exact.add(new BigDecimal(x));
       }
-      assertThat(sum.result()).as("trial %d", trial).isEqualTo(correctlyRounded(exact));
+      assertThat(sum.result()).as("trial %d", trial).isEqualTo(Exact.correctlyRounded(exact));
     }
   }
 
@@ -196,8 +171,8 @@ class ExactSumTest {
         exactProducts = exactProducts.add(new BigDecimal(w).multiply(new BigDecimal(x)));
         exactSquares = exactSquares.add(new BigDecimal(w).multiply(new BigDecimal(x).pow(2)));
       }
-      assertThat(products.result()).isEqualTo(correctlyRounded(exactProducts));
-      assertThat(squares.result()).isEqualTo(correctlyRounded(exactSquares));
+      assertThat(products.result()).isEqualTo(Exact.correctlyRounded(exactProducts));
+      assertThat(squares.result()).isEqualTo(Exact.correctlyRounded(exactSquares));
     }
   }
 
@@ -209,11 +184,11 @@ class ExactSumTest {
       ExactSum sum = randomSum(random);
       BigDecimal exact = exactValue(sum);
       long count = 1 + random.nextInt(1_000_000);
-      assertThat(sum.quotient(count)).isEqualTo(correctlyRounded(exact.divide(BigDecimal.valueOf(count), wide)));
+      assertThat(sum.quotient(count)).isEqualTo(Exact.correctlyRounded(exact.divide(BigDecimal.valueOf(count), wide)));
       ExactSum denominator = randomSum(random);
       BigDecimal exactDenominator = exactValue(denominator);
       if (exactDenominator.signum() != 0) {
-        assertThat(sum.quotient(denominator)).isEqualTo(correctlyRounded(exact.divide(exactDenominator, wide)));
+        assertThat(sum.quotient(denominator)).isEqualTo(Exact.correctlyRounded(exact.divide(exactDenominator, wide)));
       }
     }
   }

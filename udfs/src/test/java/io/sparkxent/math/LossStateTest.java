@@ -1,6 +1,6 @@
 package io.sparkxent.math;
 
-import static io.sparkxent.math.ExactSumTest.correctlyRounded;
+import static io.sparkxent.math.Exact.correctlyRounded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

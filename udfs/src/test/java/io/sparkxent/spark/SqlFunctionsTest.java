@@ -84,6 +84,9 @@ class SqlFunctionsTest {
     String executed = query.queryExecution().executedPlan().toString();
     assertThat(executed).contains("*(").contains("static_invoke(io.sparkxent.spark.BceLogitsFunction$Strict");
     for (XentFunction function : XentFunctions.all()) {
+      if (!(function instanceof LossFunction)) {
+        continue;
+      }
       String call = function.examples().replace("_FUNC_", function.name());
       Matcher example = EXAMPLE.matcher(call);
       assertThat(example.find()).isTrue();

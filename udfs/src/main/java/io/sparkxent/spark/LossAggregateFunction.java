@@ -1,0 +1,138 @@
+package io.sparkxent.spark;
+
+import io.sparkxent.math.InvalidInputException;
+import io.sparkxent.math.LossState;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
+import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * An exact reduction of a loss column, {@code f(loss [, weight])}, as a Spark V2 aggregate: the
+ * loss (any expression, typically one of our per-row functions) and the weight are evaluated in
+ * Spark's generated projection and fed to a {@link LossState}, with no per-row encoder. NULL
+ * losses are skipped, as {@code avg} does; a NULL, NaN, negative or infinite weight is an error.
+ *
+ * @param <R> the result: a double or, for {@code loss_stats}, a struct
+ */
+abstract class LossAggregateFunction<R> implements XentFunction {
+  private final String name;
+
+  LossAggregateFunction(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String group() {
+    return "agg_funcs";
+  }
+
+  @Override
+  public String description() {
+    return usage();
+  }
+
+  /** Whether the state keeps the squares the standard deviation needs. */
+  abstract boolean needsSpread();
+
+  /** The result type and the value an aggregated state gives. */
+  abstract DataType resultType();
+
+  abstract R result(LossState state);
+
+  @Override
+  public BoundFunction bind(StructType inputType) {
+    DataType[] types = java.util.Arrays.stream(inputType.fields())
+        .map(field -> field.dataType())
+        .toArray(DataType[]::new);
+    boolean numeric = java.util.Arrays.stream(types).allMatch(type -> ArgumentKind.of(type) == ArgumentKind.NUMBER);
+    if (!numeric || types.length < 1 || types.length > 2) {
+      String given = java.util.Arrays.stream(types).map(DataType::simpleString)
+          .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+      throw new UnsupportedOperationException(
+          name + " got " + types.length + " argument(s) of type " + given + "; it takes " + name
+              + "(loss numeric) or " + name + "(loss numeric, weight numeric).");
+    }
+    return new Bound(types.length == 2);
+  }
+
+  /** The aggregate bound to {@code (loss)} or {@code (loss, weight)}. */
+  final class Bound implements AggregateFunction<LossState, R> {
+    private static final long serialVersionUID = 1L;
+    private final boolean weighted;
+
+    Bound(boolean weighted) {
+      this.weighted = weighted;
+    }
+
+    @Override
+    public LossState newAggregationState() {
+      return new LossState(weighted, needsSpread());
+    }
+
+    @Override
+    public LossState update(LossState state, InternalRow input) {
+      if (input.isNullAt(0)) {
+        return state;
+      }
+      double loss = input.getDouble(0);
+      if (!weighted) {
+        state.add(loss);
+        return state;
+      }
+      if (input.isNullAt(1)) {
+        throw new InvalidInputException("weight", "NULL", "a finite number >= 0").inFunction(name);
+      }
+      try {
+        state.add(loss, input.getDouble(1));
+      } catch (InvalidInputException e) {
+        throw e.inFunction(name);
+      }
+      return state;
+    }
+
+    @Override
+    public LossState merge(LossState left, LossState right) {
+      return left.merge(right);
+    }
+
+    @Override
+    public R produceResult(LossState state) {
+      return result(state);
+    }
+
+    @Override
+    public DataType[] inputTypes() {
+      return weighted
+          ? new DataType[] {DataTypes.DoubleType, DataTypes.DoubleType}
+          : new DataType[] {DataTypes.DoubleType};
+    }
+
+    @Override
+    public DataType resultType() {
+      return LossAggregateFunction.this.resultType();
+    }
+
+    @Override
+    public boolean isResultNullable() {
+      return true;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String canonicalName() {
+      return "xent." + name + (weighted ? "(loss, weight)" : "(loss)");
+    }
+  }
+}

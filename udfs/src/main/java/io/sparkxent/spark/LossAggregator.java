@@ -1,0 +1,177 @@
+package io.sparkxent.spark;
+
+import io.sparkxent.math.BinaryCrossEntropy;
+import io.sparkxent.math.CategoricalCrossEntropy;
+import io.sparkxent.math.InvalidInputException;
+import io.sparkxent.math.LossState;
+import io.sparkxent.math.ProbabilityCompat;
+import java.io.Serializable;
+import org.apache.spark.sql.Encoder;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.expressions.Aggregator;
+
+/**
+ * A typed Aggregator for the Dataset API: computes each row's loss with the kernels and reduces
+ * the losses exactly ({@link LossState}) with the {@link Reduction} chosen at construction, so the
+ * result has the same bits for any partitioning or row order.
+ *
+ * <pre>{@code
+ * Dataset<BinaryPrediction> preds = df.as(Encoders.bean(BinaryPrediction.class));
+ * Double mean = preds.select(LossAggregator.bceLogits(Reduction.MEAN).toColumn()).first();
+ * preds.groupByKey(p -> ..., Encoders.STRING()).agg(LossAggregator.bceLogits(Reduction.SUM).toColumn());
+ * spark.udf().register("bce_mean", functions.udaf(LossAggregator.bceLogits(Reduction.MEAN),
+ *     Encoders.bean(BinaryPrediction.class)));
+ * }</pre>
+ *
+ * <p>Rows whose loss is NULL (a NULL label or prediction) are skipped; invalid input and bad
+ * weights raise an error naming the value.
+ *
+ * @param <IN> the typed row
+ */
+public final class LossAggregator<IN> extends Aggregator<IN, LossState, Double> {
+  private static final long serialVersionUID = 1L;
+
+  /** A row's loss, or null to skip the row. */
+  @FunctionalInterface
+  public interface RowLoss<IN> extends Serializable {
+    Double of(IN row);
+  }
+
+  /** A row's weight; null is an error. */
+  @FunctionalInterface
+  public interface RowWeight<IN> extends Serializable {
+    Double of(IN row);
+  }
+
+  private final String name;
+  private final Reduction reduction;
+  private final RowLoss<IN> loss;
+  private final RowWeight<IN> weight;
+
+  /**
+   * @param name what error messages call the loss, e.g. {@code bce_logits}
+   * @param weight the row weight, or null for unweighted
+   */
+  public LossAggregator(String name, Reduction reduction, RowLoss<IN> loss, RowWeight<IN> weight) {
+    this.name = name;
+    this.reduction = reduction;
+    this.loss = loss;
+    this.weight = weight;
+  }
+
+  /** {@code bce_logits(label, logit)} of {@link BinaryPrediction} rows, weighted if they are. */
+  public static LossAggregator<BinaryPrediction> bceLogits(Reduction reduction) {
+    return new LossAggregator<>(
+        BceLogitsFunction.NAME,
+        reduction,
+        row -> row.getLabel() == null || row.getLogit() == null
+            ? null
+            : BinaryCrossEntropy.fromLogit(row.getLabel(), row.getLogit()),
+        BinaryPrediction::getWeight);
+  }
+
+  /** {@code bce(label, probability, compat)} of {@link BinaryPrediction} rows. */
+  public static LossAggregator<BinaryPrediction> bce(Reduction reduction, ProbabilityCompat compat) {
+    return new LossAggregator<>(
+        BceFunction.NAME,
+        reduction,
+        row -> row.getLabel() == null || row.getProbability() == null
+            ? null
+            : BinaryCrossEntropy.fromProbability(row.getLabel(), row.getProbability(), compat),
+        BinaryPrediction::getWeight);
+  }
+
+  /** {@code sparse_cce_logits(class_index, logits)} of {@link CategoricalPrediction} rows. */
+  public static LossAggregator<CategoricalPrediction> sparseCceLogits(Reduction reduction) {
+    return new LossAggregator<>(
+        SparseCceLogitsFunction.NAME,
+        reduction,
+        row -> row.getClassIndex() == null || row.getLogits() == null
+            ? null
+            : CategoricalCrossEntropy.sparseFromLogits(row.getClassIndex(), row.getLogits()),
+        CategoricalPrediction::getWeight);
+  }
+
+  /** {@code cce_logits(labels, logits)} of {@link CategoricalPrediction} rows. */
+  public static LossAggregator<CategoricalPrediction> cceLogits(Reduction reduction) {
+    return new LossAggregator<>(
+        CceLogitsFunction.NAME,
+        reduction,
+        row -> row.getLabels() == null || row.getLogits() == null
+            ? null
+            : CategoricalCrossEntropy.fromLogits(row.getLabels(), row.getLogits()),
+        CategoricalPrediction::getWeight);
+  }
+
+  /** {@code sparse_cce(class_index, probabilities, compat)} of {@link CategoricalPrediction} rows. */
+  public static LossAggregator<CategoricalPrediction> sparseCce(
+      Reduction reduction, ProbabilityCompat compat) {
+    return new LossAggregator<>(
+        SparseCceFunction.NAME,
+        reduction,
+        row -> row.getClassIndex() == null || row.getProbabilities() == null
+            ? null
+            : CategoricalCrossEntropy.sparseFromProbabilities(
+                row.getClassIndex(), row.getProbabilities(), compat),
+        CategoricalPrediction::getWeight);
+  }
+
+  /** The same loss and reduction without weights (every row counts once). */
+  public LossAggregator<IN> unweighted() {
+    return new LossAggregator<>(name, reduction, loss, null);
+  }
+
+  @Override
+  public LossState zero() {
+    return new LossState(weight != null, false);
+  }
+
+  @Override
+  public LossState reduce(LossState state, IN row) {
+    Double value;
+    try {
+      value = loss.of(row);
+    } catch (InvalidInputException e) {
+      throw e.inFunction(name);
+    }
+    if (value == null) {
+      return state;
+    }
+    if (weight == null) {
+      state.add(value);
+      return state;
+    }
+    Double w = weight.of(row);
+    if (w == null) {
+      // rows without a weight field value count once, as an unweighted row would
+      state.add(value, 1.0);
+      return state;
+    }
+    try {
+      state.add(value, w);
+    } catch (InvalidInputException e) {
+      throw e.inFunction(name);
+    }
+    return state;
+  }
+
+  @Override
+  public LossState merge(LossState left, LossState right) {
+    return left.merge(right);
+  }
+
+  @Override
+  public Double finish(LossState state) {
+    return reduction.of(state);
+  }
+
+  @Override
+  public Encoder<LossState> bufferEncoder() {
+    return Encoders.javaSerialization(LossState.class);
+  }
+
+  @Override
+  public Encoder<Double> outputEncoder() {
+    return Encoders.DOUBLE();
+  }
+}
