@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Side-by-side Spark benchmark (default) or JMH kernel microbenchmarks (--micro).
+#   scripts/bench.sh [--rows N] [--rounds R] [--warmup W]    generated Parquet under bench/data
+#   scripts/bench.sh --micro [JMH options]
+# Results: a Markdown table on stdout and under bench/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/jvm-options.sh
+mvn -B -q -ntp -DskipTests install -pl bench -am
+classpath="bench/target/classes:$(scripts/classpath.sh bench)"
+if [[ "${1:-}" == "--micro" ]]; then
+  shift
+  exec java -Xmx2g $SPARK_JAVA_OPTS -cp "$classpath" org.openjdk.jmh.Main "${@:-io.sparkxent.bench.Kernels}"
+fi
+exec java -Xmx8g $SPARK_JAVA_OPTS -cp "$classpath" io.sparkxent.bench.SideBySide "$@"

@@ -1,0 +1,5 @@
+# Sourced by the scripts that start a JVM: Spark's --add-opens flags for Java 17, read from the
+# reactor pom so that Surefire and the scripts share one list.
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SPARK_JAVA_OPTS="$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p' "$root/pom.xml")"
+export SPARK_JAVA_OPTS
