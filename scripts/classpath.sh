@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Prints the runtime classpath of a module (Maven-resolved jars), for scripts that start a JVM.
-#   scripts/classpath.sh bench
+# Prints the classpath of a module's Maven-resolved jars, for scripts that start a JVM.
+#   scripts/classpath.sh bench            runtime scope (Spark is a compile dependency there)
+#   scripts/classpath.sh spark-job spark  Spark and its dependencies, without our own jars
 set -euo pipefail
 cd "$(dirname "$0")/.."
 module="$1"
-out="$PWD/$module/target/classpath.txt"
+kind="${2:-runtime}"
+out="$PWD/$module/target/classpath-$kind.txt"
 if [[ ! -s "$out" || "$module/pom.xml" -nt "$out" || pom.xml -nt "$out" ]]; then
+  if [[ "$kind" == spark ]]; then
+    # compile scope includes `provided`, where the job keeps Spark; our code comes from the job jar
+    options=(-DincludeScope=compile -DexcludeGroupIds=io.sparkxent)
+  else
+    options=(-DincludeScope=runtime)
+  fi
   mvn -B -q -ntp -Dstyle.color=never dependency:build-classpath -pl "$module" \
-    -Dmdep.outputFile="$out" -Dmdep.includeScope=runtime >&2
+    -Dmdep.outputFile="$out" "${options[@]}" >&2
 fi
 cat "$out"

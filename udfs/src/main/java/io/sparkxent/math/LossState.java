@@ -209,22 +209,19 @@ public final class LossState implements Serializable {
     return "LossState(rows=" + rows + ", weightSum=" + weightSum() + ", sum=" + sum() + ")";
   }
 
-  /** Java serialization (Spark's aggregation buffers) writes the canonical bytes. */
+  /**
+   * Java serialization writes the canonical bytes as a plain {@code byte[]}: Spark deserializes
+   * aggregation buffers with a loader that cannot see classes from {@code --jars} or the
+   * application jar, so the serialized form must be a JDK type. {@link #from(Object)} reads it
+   * back.
+   */
   private Object writeReplace() {
-    return new SerializedForm(toBytes());
+    return toBytes();
   }
 
-  private static final class SerializedForm implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final byte[] bytes;
-
-    SerializedForm(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    private Object readResolve() {
-      return fromBytes(bytes);
-    }
+  /** A state, or the {@code byte[]} a state was serialized to, as a state. */
+  public static LossState from(Object stateOrBytes) {
+    return stateOrBytes instanceof byte[] ? fromBytes((byte[]) stateOrBytes) : (LossState) stateOrBytes;
   }
 
   private String describe() {

@@ -2,6 +2,7 @@ package io.sparkxent.spark;
 
 import io.sparkxent.math.InvalidInputException;
 import io.sparkxent.math.LossState;
+import java.io.Serializable;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
@@ -64,7 +65,7 @@ abstract class LossAggregateFunction<R> implements XentFunction {
   }
 
   /** The aggregate bound to {@code (loss)} or {@code (loss, weight)}. */
-  final class Bound implements AggregateFunction<LossState, R> {
+  final class Bound implements AggregateFunction<Serializable, R> {
     private static final long serialVersionUID = 1L;
     private final boolean weighted;
 
@@ -73,12 +74,13 @@ abstract class LossAggregateFunction<R> implements XentFunction {
     }
 
     @Override
-    public LossState newAggregationState() {
+    public Serializable newAggregationState() {
       return new LossState(weighted, needsSpread());
     }
 
     @Override
-    public LossState update(LossState state, InternalRow input) {
+    public Serializable update(Serializable buffer, InternalRow input) {
+      LossState state = LossState.from(buffer);
       if (input.isNullAt(0)) {
         return state;
       }
@@ -98,14 +100,15 @@ abstract class LossAggregateFunction<R> implements XentFunction {
       return state;
     }
 
+    // Buffers that went through Spark's serialization come back as byte[] (see LossState).
     @Override
-    public LossState merge(LossState left, LossState right) {
-      return left.merge(right);
+    public Serializable merge(Serializable left, Serializable right) {
+      return LossState.from(left).merge(LossState.from(right));
     }
 
     @Override
-    public R produceResult(LossState state) {
-      return result(state);
+    public R produceResult(Serializable state) {
+      return result(LossState.from(state));
     }
 
     @Override

@@ -167,7 +167,8 @@ public final class LossAggregator<IN> extends Aggregator<IN, LossState, Double> 
 
   @Override
   public Encoder<LossState> bufferEncoder() {
-    return Encoders.javaSerialization(LossState.class);
+    // Kryo resolves classes with the task's loader, which sees the application jar.
+    return Encoders.kryo(LossState.class);
   }
 
   @Override

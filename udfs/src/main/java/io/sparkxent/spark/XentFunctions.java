@@ -1,6 +1,5 @@
 package io.sparkxent.spark;
 
-import io.sparkxent.math.LossState;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -78,7 +77,7 @@ public final class XentFunctions {
     }
     if (bound instanceof AggregateFunction) {
       // Spark wraps an aggregate function into an AggregateExpression as for its built-ins.
-      return new V2Aggregator<>((AggregateFunction<LossState, ?>) bound, arguments, 0, 0);
+      return new V2Aggregator<>((AggregateFunction<java.io.Serializable, ?>) bound, arguments, 0, 0);
     }
     throw new IllegalStateException(function.name() + " bound to an unsupported " + bound);
   }

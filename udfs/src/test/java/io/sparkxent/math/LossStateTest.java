@@ -85,6 +85,24 @@ class LossStateTest {
   }
 
   @Test
+  void javaSerializationYieldsPlainBytesThatReadBack() throws Exception {
+    LossState state = new LossState(true, true);
+    state.add(0.25, 2.0);
+    state.add(1e-300, 0.5);
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(state);
+    }
+    Object read;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      read = in.readObject();
+    }
+    assertThat(read).isInstanceOf(byte[].class);
+    assertThat(LossState.from(read)).isEqualTo(state);
+    assertThat(LossState.from(state)).isSameAs(state);
+  }
+
+  @Test
   void emptyAndDegenerateStatesGiveNan() {
     LossState empty = new LossState(true, true);
     assertThat(empty.rows()).isZero();
