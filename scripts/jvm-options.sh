@@ -3,3 +3,5 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SPARK_JAVA_OPTS="$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p' "$root/pom.xml")"
 export SPARK_JAVA_OPTS
+# Spark binds to 127.0.0.1 unless told otherwise: no hostname warnings, nothing exposed.
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"

@@ -1,5 +1,8 @@
 package io.sparkxent.bench;
 
+import io.sparkxent.job.EvaluationJob;
+import io.sparkxent.job.JobConfig;
+import io.sparkxent.ml.CrossEntropyEvaluator;
 import io.sparkxent.spark.BinaryPrediction;
 import io.sparkxent.spark.LossAggregator;
 import io.sparkxent.spark.Reduction;
@@ -55,7 +58,8 @@ public final class SideBySide {
     spark.sparkContext().setLogLevel("WARN");
     int cores = Runtime.getRuntime().availableProcessors();
 
-    spark.read().parquet(PredictionData.binary(spark, data, rows)).createOrReplaceTempView("preds");
+    String binaryPath = PredictionData.binary(spark, data, rows);
+    spark.read().parquet(binaryPath).createOrReplaceTempView("preds");
     long categoricalRows = Math.max(1, rows / 4);
     spark.read().parquet(PredictionData.categorical(spark, data, categoricalRows)).createOrReplaceTempView("classes");
     spark.udf().register("naive_bce", (UDF2<Double, Double, Double>) (z, x) ->
@@ -66,6 +70,8 @@ public final class SideBySide {
     cases.put(HAND_WRITTEN, sql(spark,
         "SELECT avg(greatest(logit, 0) - logit * label + log1p(exp(-abs(logit)))) FROM preds", rows));
     cases.put("plain Java UDF2 + avg", sql(spark, "SELECT avg(naive_bce(label, logit)) FROM preds", rows));
+    cases.put("probe: avg(logit)", sql(spark, "SELECT avg(logit) FROM preds", rows));
+    cases.put("probe: loss_mean(logit)", sql(spark, "SELECT loss_mean(logit) FROM preds", rows));
     cases.put("avg(bce_logits(label, logit))", sql(spark, "SELECT avg(bce_logits(label, logit)) FROM preds", rows));
     cases.put("loss_mean(bce_logits(label, logit)) exact", sql(spark,
         "SELECT loss_mean(bce_logits(label, logit)) FROM preds", rows));
@@ -74,24 +80,37 @@ public final class SideBySide {
         .as(Encoders.bean(BinaryPrediction.class))
         .select(LossAggregator.bceLogits(Reduction.MEAN).unweighted().toColumn())
         .first()));
-    cases.put("MLlib MulticlassClassificationEvaluator(logLoss) incl. vectors", new Case(rows, () -> {
-      Dataset<Row> scored = spark.sql("SELECT label, CAST(logit > 0 AS DOUBLE) AS prediction,"
-              + " array(1 - 1 / (1 + exp(-logit)), 1 / (1 + exp(-logit))) AS p FROM preds")
-          .withColumn("probability", org.apache.spark.ml.functions.array_to_vector(col("p")));
-      return new MulticlassClassificationEvaluator().setMetricName("logLoss").evaluate(scored);
-    }));
+    Supplier<Dataset<Row>> probabilityVectors = () -> spark.sql("SELECT label, CAST(logit > 0 AS DOUBLE) AS prediction,"
+            + " array(1 - 1 / (1 + exp(-logit)), 1 / (1 + exp(-logit))) AS p FROM preds")
+        .withColumn("probability", org.apache.spark.ml.functions.array_to_vector(col("p")));
+    cases.put("MLlib MulticlassClassificationEvaluator(logLoss) incl. vectors", new Case(rows, () ->
+        new MulticlassClassificationEvaluator().setMetricName("logLoss").evaluate(probabilityVectors.get())));
+    cases.put("CrossEntropyEvaluator (same probability vectors)", new Case(rows, () ->
+        new CrossEntropyEvaluator().setProbabilityCol("probability").evaluate(probabilityVectors.get())));
+    // what the job computes, written by hand: weighted sums and means per slice, inexact
     cases.put("GROUPING SETS hand-written (model; model,segment)", sql(spark,
-        "SELECT model, segment, count(*), sum(weight), avg(greatest(logit, 0) - logit * label + log1p(exp(-abs(logit))))"
-            + " FROM preds GROUP BY GROUPING SETS ((), (model), (model, segment))", rows));
+        "SELECT model, segment, count(*), sum(weight), sum(weight * l), sum(weight * l) / sum(weight),"
+            + " stddev(l), avg(label), avg(1 / (1 + exp(-logit))) FROM (SELECT *, greatest(logit, 0) - logit * label"
+            + " + log1p(exp(-abs(logit))) AS l FROM preds) GROUP BY GROUPING SETS ((), (model), (model, segment))", rows));
     cases.put("GROUPING SETS exact loss_stats (model; model,segment)", sql(spark,
         "SELECT model, segment, loss_stats(bce_logits(label, logit), weight)"
             + " FROM preds GROUP BY GROUPING SETS ((), (model), (model, segment))", rows));
+    Path jobOutput = Files.createTempDirectory("xent-bench-job");
+    String[] jobArgs = {"--input", binaryPath, "--output", jobOutput.toString(), "--label", "label",
+        "--logit", "logit", "--weight", "weight", "--slice", "model", "--slice", "model,segment", "--run-id", "bench"};
+    cases.put("evaluation job, same slices (exact, incl. validation and write)", new Case(rows, () ->
+        EvaluationJob.evaluate(spark, JobConfig.parse(jobArgs).orElseThrow())));
     cases.put("10-class hand-written aggregate() softmax", sql(spark,
         "SELECT avg(array_max(logits) + ln(aggregate(logits, 0D, (acc, x) -> acc + exp(x - array_max(logits))))"
             + " - element_at(logits, CAST(class_index AS INT) + 1)) FROM classes", categoricalRows));
     cases.put("10-class avg(sparse_cce_logits(class_index, logits))", sql(spark,
         "SELECT avg(sparse_cce_logits(class_index, logits)) FROM classes", categoricalRows));
 
+    String only = options.get("cases"); // a regular expression over case names, for quick looks
+    if (only != null) {
+      cases.keySet().removeIf(name -> !name.equals(HAND_WRITTEN) && !name.equals(SCAN_FLOOR)
+          && !java.util.regex.Pattern.compile(only).matcher(name).find());
+    }
     Map<String, List<Double>> timings = new LinkedHashMap<>();
     cases.keySet().forEach(name -> timings.put(name, new ArrayList<>()));
     for (int round = 0; round < warmup + rounds; round++) {

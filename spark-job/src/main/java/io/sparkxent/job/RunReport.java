@@ -64,7 +64,7 @@ final class RunReport {
     for (Row row : shown) {
       out.append(String.format(Locale.ROOT, "%-40s %12d %12d %20s %12s %12s%n",
           truncate(sliceValue(row), 40), row.getLong(index("rows")), row.getLong(index("skipped_rows")),
-          number(row, "loss_mean", "%.17g"), number(row, "loss_stderr", "%.3g"),
+          number(row, "loss_mean", null), number(row, "loss_stderr", "%.3g"),
           number(row, "prediction_mean", "%.4f")));
     }
     return out.toString();
@@ -103,7 +103,11 @@ final class RunReport {
 
   private String number(Row row, String column, String format) {
     int i = index(column);
-    return row.isNullAt(i) ? "NULL" : String.format(Locale.ROOT, format, row.getDouble(i));
+    if (row.isNullAt(i)) {
+      return "NULL";
+    }
+    // null format: every digit that tells the double apart (the exact means are worth reading)
+    return format == null ? Double.toString(row.getDouble(i)) : String.format(Locale.ROOT, format, row.getDouble(i));
   }
 
   private int index(String column) {

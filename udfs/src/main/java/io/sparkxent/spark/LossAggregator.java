@@ -28,7 +28,7 @@ import org.apache.spark.sql.expressions.Aggregator;
  *
  * @param <IN> the typed row
  */
-public final class LossAggregator<IN> extends Aggregator<IN, LossState, Double> {
+public final class LossAggregator<IN> extends Aggregator<IN, Serializable, Double> {
   private static final long serialVersionUID = 1L;
 
   /** A row's loss, or null to skip the row. */
@@ -121,13 +121,16 @@ public final class LossAggregator<IN> extends Aggregator<IN, LossState, Double> 
     return new LossAggregator<>(name, reduction, loss, null);
   }
 
+  // The buffer is a LossState, typed Serializable because after Spark's serialization it comes back
+  // as the byte[] LossState writes itself as (see LossState); LossState.from reads either.
   @Override
-  public LossState zero() {
+  public Serializable zero() {
     return new LossState(weight != null, false);
   }
 
   @Override
-  public LossState reduce(LossState state, IN row) {
+  public Serializable reduce(Serializable buffer, IN row) {
+    LossState state = LossState.from(buffer);
     Double value;
     try {
       value = loss.of(row);
@@ -156,19 +159,18 @@ public final class LossAggregator<IN> extends Aggregator<IN, LossState, Double> 
   }
 
   @Override
-  public LossState merge(LossState left, LossState right) {
-    return left.merge(right);
+  public Serializable merge(Serializable left, Serializable right) {
+    return LossState.from(left).merge(LossState.from(right));
   }
 
   @Override
-  public Double finish(LossState state) {
-    return reduction.of(state);
+  public Double finish(Serializable state) {
+    return reduction.of(LossState.from(state));
   }
 
   @Override
-  public Encoder<LossState> bufferEncoder() {
-    // Kryo resolves classes with the task's loader, which sees the application jar.
-    return Encoders.kryo(LossState.class);
+  public Encoder<Serializable> bufferEncoder() {
+    return Encoders.javaSerialization(Serializable.class);
   }
 
   @Override
