@@ -34,6 +34,7 @@ public class Kernels {
   private final double[] logits = new double[N];
   private final double[] losses = new double[N];
   private ExactSum partial;
+  private final ExactSum running = new ExactSum();
 
   @Setup
   public void generate() {
@@ -82,12 +83,12 @@ public class Kernels {
 
   @Benchmark
   @OperationsPerInvocation(N)
-  public double exactSumAdd() {
-    ExactSum sum = new ExactSum();
+  public ExactSum exactSumAdd() {
+    // a long-lived accumulator, as in an aggregation: the cost of adding, not of rounding
     for (int i = 0; i < N; i++) {
-      sum.add(losses[i]);
+      running.add(losses[i]);
     }
-    return sum.result();
+    return running;
   }
 
   @Benchmark

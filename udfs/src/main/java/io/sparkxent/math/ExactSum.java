@@ -68,7 +68,24 @@ public final class ExactSum {
     } else {
       significand |= HIDDEN_BIT;
     }
-    addMagnitude(0, significand, exponent - 1075 + BIAS, bits < 0);
+    // A 53-bit significand shifted by up to 31 bits spans three digits; add them branch-free,
+    // negating with the sign mask (x ^ s) - s, s = 0 or -1.
+    int position = exponent - 1075 + BIAS;
+    int digit = position >> 5;
+    int shift = position & 31;
+    long low = significand << shift;
+    long high = (significand >>> 1) >>> (63 - shift);
+    if (digit < base || digit + 3 > base + digits.length) {
+      ensureDigits(digit, digit + 3);
+    }
+    long sign = bits >> 63;
+    int i = digit - base;
+    digits[i] += ((low & DIGIT_MASK) ^ sign) - sign;
+    digits[i + 1] += ((low >>> 32) ^ sign) - sign;
+    digits[i + 2] += (high ^ sign) - sign;
+    if (++additionsSinceCarry >= ADDITIONS_BETWEEN_CARRIES) {
+      carry();
+    }
   }
 
   /** Adds the exact product {@code a * b} (its 106-bit significand, not the rounded double). */
