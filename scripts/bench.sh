@@ -10,6 +10,6 @@ mvn -B -q -ntp -DskipTests install -pl bench -am
 classpath="bench/target/classes:$(scripts/classpath.sh bench)"
 if [[ "${1:-}" == "--micro" ]]; then
   shift
-  exec java -Xmx2g $SPARK_JAVA_OPTS -cp "$classpath" org.openjdk.jmh.Main "${@:-io.sparkxent.bench.Kernels}"
+  exec java -Xmx2g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" org.openjdk.jmh.Main "${@:-io.sparkxent.bench.Kernels}"
 fi
-exec java -Xmx8g $SPARK_JAVA_OPTS -cp "$classpath" io.sparkxent.bench.SideBySide "$@"
+exec java -Xmx8g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" io.sparkxent.bench.SideBySide "$@"
