@@ -13,11 +13,13 @@ import org.apache.spark.sql.types.DataTypes;
  */
 abstract class LossBound implements ScalarFunction<Double> {
   private final String name;
+  private final boolean strict;
   private final DataType[] inputTypes;
   private final boolean resultNullable;
 
-  LossBound(String name, DataType[] inputTypes, boolean resultNullable) {
+  LossBound(String name, boolean strict, DataType[] inputTypes, boolean resultNullable) {
     this.name = name;
+    this.strict = strict;
     this.inputTypes = inputTypes;
     this.resultNullable = resultNullable;
   }
@@ -50,6 +52,7 @@ abstract class LossBound implements ScalarFunction<Double> {
 
   @Override
   public String canonicalName() {
-    return "xent." + name + (getClass().getSimpleName().equals("OrNull") ? ".or_null" : "");
+    // the two variants behave differently on invalid input, so they must not compare equal
+    return "xent." + name + (strict ? "" : ".or_null");
   }
 }

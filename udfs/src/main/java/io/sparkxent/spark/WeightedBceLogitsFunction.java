@@ -43,7 +43,7 @@ public final class WeightedBceLogitsFunction extends LossFunction {
   /** ANSI mode: invalid input raises an error naming the function, argument and value. */
   public static final class Strict extends LossBound {
     Strict(DataType[] inputTypes, boolean resultNullable) {
-      super(NAME, inputTypes, resultNullable);
+      super(NAME, true, inputTypes, resultNullable);
     }
 
     // magic method used in codegen
@@ -59,7 +59,7 @@ public final class WeightedBceLogitsFunction extends LossFunction {
   /** Non-ANSI mode: invalid input gives NULL. */
   public static final class OrNull extends LossBound {
     OrNull(DataType[] inputTypes, boolean resultNullable) {
-      super(NAME, inputTypes, resultNullable);
+      super(NAME, false, inputTypes, resultNullable);
     }
 
     // magic method used in codegen
