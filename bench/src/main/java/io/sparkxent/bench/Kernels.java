@@ -62,6 +62,16 @@ public class Kernels {
 
   @Benchmark
   @OperationsPerInvocation(N)
+  public double focalBceLogits() {
+    double sum = 0;
+    for (int i = 0; i < N; i++) {
+      sum += BinaryCrossEntropy.focalFromLogit(labels[i], logits[i], 2.0, 0.25);
+    }
+    return sum;
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(N)
   public double naiveFormulaWithLog1p() {
     double sum = 0;
     for (int i = 0; i < N; i++) {

@@ -22,8 +22,8 @@ public final class FocalBceLogitsFunction extends LossFunction {
     super(
         NAME,
         "binary focal loss (1-p_t)^gamma * bce_logits(z, x), p_t = z*sigmoid(x) +"
-            + " (1-z)*sigmoid(-x); with alpha, times alpha*z + (1-alpha)*(1-z). Within 4 + 2*gamma"
-            + " ulp of the exact value.",
+            + " (1-z)*sigmoid(-x); with alpha, times alpha*z + (1-alpha)*(1-z). Within 4 ulp of the"
+            + " exact value for any gamma (the focal factor is carried in double-double).",
         List.of(
             "label:number, logit:number, gamma:number",
             "label:number, logit:number, gamma:number, alpha:number"),
@@ -35,7 +35,7 @@ public final class FocalBceLogitsFunction extends LossFunction {
   public String examples() {
     return "\n    Examples:\n"
         + "      > SELECT _FUNC_(1, 0, 2);\n       0.17328679513998632\n"
-        + "      > SELECT _FUNC_(1, 2, 2, 0.25);\n       4.508907088100938E-4\n"
+        + "      > SELECT _FUNC_(1, 2, 2, 0.25);\n       4.5089070881009386E-4\n"
         + "  ";
   }
 

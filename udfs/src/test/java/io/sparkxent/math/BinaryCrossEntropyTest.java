@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class BinaryCrossEntropyTest {
-  /** The error bound the README states for every binary loss but the focal one. */
+  /** The error bound the README states for every binary loss. */
   static final double ULPS = 4;
 
   static final double[] EXTREME_LOGITS = {
@@ -139,11 +139,28 @@ class BinaryCrossEntropyTest {
       double computed = alpha == null
           ? BinaryCrossEntropy.focalFromLogit(z, x, gamma)
           : BinaryCrossEntropy.focalFromLogit(z, x, gamma, alpha);
-      assertWithinUlps(computed, ExactLosses.focalBceLogit(z, x, gamma, alpha), FocalBound.ulps(gamma),
+      assertWithinUlps(computed, ExactLosses.focalBceLogit(z, x, gamma, alpha), ULPS,
           "gamma=" + gamma + " alpha=" + alpha + " z=" + z + " x=" + x);
     }
     // gamma 0 without alpha is the plain loss
     assertThat(BinaryCrossEntropy.focalFromLogit(1, -3, 0)).isEqualTo(BinaryCrossEntropy.fromLogit(1, -3));
+  }
+
+  @Test
+  void focalMatchesExactValueAtExtremesForAnyGamma() {
+    for (double gamma : new double[] {0, 0.5, 1, 2, 5, 12}) {
+      for (Double alpha : new Double[] {null, 0.25}) {
+        for (double z : LABELS) {
+          for (double x : EXTREME_LOGITS) {
+            double computed = alpha == null
+                ? BinaryCrossEntropy.focalFromLogit(z, x, gamma)
+                : BinaryCrossEntropy.focalFromLogit(z, x, gamma, alpha);
+            assertWithinUlps(computed, ExactLosses.focalBceLogit(z, x, gamma, alpha), ULPS,
+                "gamma=" + gamma + " alpha=" + alpha + " z=" + z + " x=" + x);
+          }
+        }
+      }
+    }
   }
 
   @Test
