@@ -3,4 +3,4 @@
 # SparkSession per test JVM). Surefire passes Spark's Java 17 --add-opens flags (see pom.xml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec mvn -B -ntp verify "$@"
+exec mvn -B -ntp -Dstyle.color=never verify "$@"
