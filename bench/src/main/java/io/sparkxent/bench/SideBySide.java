@@ -72,6 +72,10 @@ public final class SideBySide {
     cases.put("plain Java UDF2 + avg", sql(spark, "SELECT avg(naive_bce(label, logit)) FROM preds", rows));
     cases.put("probe: avg(logit)", sql(spark, "SELECT avg(logit) FROM preds", rows));
     cases.put("probe: loss_mean(logit)", sql(spark, "SELECT loss_mean(logit) FROM preds", rows));
+    cases.put("probe: GROUP BY bucket, 4 long sums (shape of a two-level exact sum)", sql(spark,
+        "SELECT b, sum(d0), sum(d1), sum(d2), sum(d3), count(l) FROM (SELECT l, CAST(l * 4 AS INT) AS b,"
+            + " CAST(l * 1e9 AS BIGINT) AS d0, CAST(l * 1e8 AS BIGINT) AS d1, CAST(l * 1e7 AS BIGINT) AS d2,"
+            + " CAST(l * 1e6 AS BIGINT) AS d3 FROM (SELECT bce_logits(label, logit) AS l FROM preds)) GROUP BY b", rows));
     cases.put("avg(bce_logits(label, logit))", sql(spark, "SELECT avg(bce_logits(label, logit)) FROM preds", rows));
     cases.put("loss_mean(bce_logits(label, logit)) exact", sql(spark,
         "SELECT loss_mean(bce_logits(label, logit)) FROM preds", rows));

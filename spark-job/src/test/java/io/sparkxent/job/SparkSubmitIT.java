@@ -52,7 +52,9 @@ class SparkSubmitIT {
   @Test
   void localRunThroughSparkSubmitGivesTheExactValues() throws Exception {
     Path output = dir.resolve("local-metrics");
-    Result result = submit("local[2]", oneFile, output, "local");
+    // naming the extension in spark.sql.extensions as well as in the jar's service file is harmless
+    Result result = submit("local[2]", oneFile, output, "local",
+        "--conf", "spark.sql.extensions=io.sparkxent.spark.XentSessionExtensions");
     assertThat(result.code).as(result.log).isZero();
     assertThat(result.log).contains("spark-xent run local: bce_logits");
     BigDecimal sum = BigDecimal.ZERO;
