@@ -37,16 +37,14 @@ final class LossSpec {
       "sparse_cce", Set.of(JobConfig.EPSILON));
   private static final Set<String> COMPAT_NAMES = Set.of("keras", "sklearn", "spark_mllib", "torch");
 
-  private final String function;
   private final String lossCall;
   private final String lossLabel;
   private final String invalidReason;
   private final String labelValue;
   private final String predictionValue;
 
-  private LossSpec(String function, String lossCall, String lossLabel, String invalidReason,
+  private LossSpec(String lossCall, String lossLabel, String invalidReason,
       String labelValue, String predictionValue) {
-    this.function = function;
     this.lossCall = lossCall;
     this.lossLabel = lossLabel;
     this.invalidReason = invalidReason;
@@ -91,12 +89,7 @@ final class LossSpec {
             : "aggregate(" + PREDICTION + ", 0D, (a, x) -> a + " + probability("x", logits) + ") / size(" + PREDICTION + ")")
         // categorical: the probability the model gave the true class (unsmoothed, default clipping)
         : "exp(-" + function + "(" + LABEL + ", " + PREDICTION + "))";
-    return new LossSpec(function, call, description, reason, labelValue, predictionValue);
-  }
-
-  /** The SQL name of the per-row function, e.g. {@code bce_logits}. */
-  String function() {
-    return function;
+    return new LossSpec(call, description, reason, labelValue, predictionValue);
   }
 
   /** The per-row loss call, e.g. {@code bce_logits(_xent_label, _xent_prediction, 0.1)}. */

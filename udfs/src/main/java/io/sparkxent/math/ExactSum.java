@@ -175,11 +175,6 @@ public final class ExactSum {
     return roundedQuotient(exactDigits(), divisor, scale() - denominator.scale());
   }
 
-  /** -1, 0 or 1 as the exact sum is negative, zero or positive (NaN-free sums only). */
-  public int signum() {
-    return exactDigits().signum();
-  }
-
   /** Canonical bytes: equal sums (and equal infinity/NaN flags) give equal bytes. */
   public byte[] toBytes() {
     carry();

@@ -2,7 +2,7 @@ package io.sparkxent.math;
 
 /**
  * The logistic building blocks the losses share: an accurate {@code log1p} on the intrinsified
- * {@code Math.log}, softplus and the sigmoid.
+ * {@code Math.log}, and softplus.
  *
  * <p>Why not {@code Math.log1p}: on JDK 17 it is not intrinsified (it calls the fdlibm port), and
  * it costs several times {@code Math.exp + Math.log}, which HotSpot compiles to short machine-code
@@ -57,14 +57,5 @@ public final class Logistic {
   /** {@code log(1 + exp(x))}, never overflowing: {@code max(x, 0) + log(1 + exp(-|x|))}. */
   public static double softplus(double x) {
     return x > 0 ? x + softplusOfNegative(x) : softplusOfNegative(-x);
-  }
-
-  /** {@code 1 / (1 + exp(-x))}, with the exponential always of a non-positive argument. */
-  public static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1.0 / (1.0 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1.0 + e);
   }
 }

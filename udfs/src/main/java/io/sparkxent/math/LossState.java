@@ -161,10 +161,6 @@ public final class LossState implements Serializable {
     return rows == 0 ? Double.NaN : max;
   }
 
-  public boolean isWeighted() {
-    return weighted;
-  }
-
   /** Canonical bytes: equal states give equal bytes. */
   public byte[] toBytes() {
     byte[][] sums = {bytes(weightSum), bytes(weightSquareSum), bytes(lossSum), bytes(lossSquareSum)};
