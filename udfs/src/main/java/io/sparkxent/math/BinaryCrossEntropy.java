@@ -23,16 +23,12 @@ public final class BinaryCrossEntropy {
   public static double fromLogit(double label, double logit) {
     checkLabel(label);
     double x = logit;
-    if (x > 0) {
-      if (x == Double.POSITIVE_INFINITY) {
-        return limitAtInfinity(1.0 - label);
-      }
-      return Math.fma(-label, x, x) + softplusOfNegative(x);
+    if (Double.isInfinite(x)) {
+      return limitAtInfinity(x > 0 ? 1.0 - label : label);
     }
-    if (x == Double.NEGATIVE_INFINITY) {
-      return limitAtInfinity(label);
-    }
-    return -x * label + softplusOfNegative(-x);
+    // max(x, 0) - x*z in one rounding: x*(1-z) for x > 0, -x*z otherwise. Branch-free, since
+    // the sign of a logit is a coin toss the branch predictor would lose.
+    return Math.fma(-label, x, Math.max(x, 0.0)) + softplusOfNegative(Math.abs(x));
   }
 
   /**
