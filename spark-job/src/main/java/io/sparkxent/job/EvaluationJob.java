@@ -70,7 +70,12 @@ public final class EvaluationJob {
       System.out.print(Help.TEXT);
       return OK;
     }
-    SparkSession spark = SparkSession.builder().appName("spark-xent evaluation").getOrCreate();
+    SparkSession.Builder builder = SparkSession.builder().appName("spark-xent evaluation");
+    // a nightly scan of many files should show its progress unless the user said otherwise
+    if (!new org.apache.spark.SparkConf().contains("spark.ui.showConsoleProgress")) {
+      builder.config("spark.ui.showConsoleProgress", "true");
+    }
+    SparkSession spark = builder.getOrCreate();
     try {
       evaluate(spark, config.get());
       return OK;
