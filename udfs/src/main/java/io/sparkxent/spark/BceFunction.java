@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.compat;
 import static io.sparkxent.spark.ArgumentValues.epsilon;
 import static io.sparkxent.spark.ArgumentValues.doubles;
@@ -141,83 +142,47 @@ public final class BceFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double label, double probability) {
-      try {
-        return Strict.invoke(label, probability);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, probability));
     }
 
     // magic method used in codegen
     public static Double invoke(double label, double probability, double epsilon) {
-      try {
-        return Strict.invoke(label, probability, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, probability, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(double label, double probability, UTF8String compat) {
-      try {
-        return Strict.invoke(label, probability, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, probability, compat));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities) {
-      try {
-        return Strict.invoke(labels, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
-      try {
-        return Strict.invoke(labels, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities, double epsilon) {
-      try {
-        return Strict.invoke(labels, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
-      try {
-        return Strict.invoke(labels, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(labels, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(labels, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.doubles;
 import static io.sparkxent.spark.ArgumentValues.number;
 import static io.sparkxent.spark.ArgumentValues.udfDoubles;
@@ -117,56 +118,32 @@ public final class BceLogitsFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double label, double logit) {
-      try {
-        return Strict.invoke(label, logit);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, logit));
     }
 
     // magic method used in codegen
     public static Double invoke(double label, double logit, double labelSmoothing) {
-      try {
-        return Strict.invoke(label, logit, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, logit, labelSmoothing));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData logits) {
-      try {
-        return Strict.invoke(labels, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
-      try {
-        return Strict.invoke(labels, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(labels, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(labels, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
   }
 

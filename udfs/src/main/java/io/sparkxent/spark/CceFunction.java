@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.compat;
 import static io.sparkxent.spark.ArgumentValues.doubles;
 import static io.sparkxent.spark.ArgumentValues.epsilon;
@@ -110,56 +111,32 @@ public final class CceFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities) {
-      try {
-        return Strict.invoke(labels, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
-      try {
-        return Strict.invoke(labels, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities, double epsilon) {
-      try {
-        return Strict.invoke(labels, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
-      try {
-        return Strict.invoke(labels, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(labels, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(labels, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.doubles;
 import static io.sparkxent.spark.ArgumentValues.udfDoubles;
 import static io.sparkxent.spark.ArgumentValues.vector;
@@ -94,38 +95,22 @@ public final class CceLogitsFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData logits) {
-      try {
-        return Strict.invoke(labels, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
-      try {
-        return Strict.invoke(labels, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, ArrayData logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(labels, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
 
     // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(labels, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.number;
 
 import io.sparkxent.math.BinaryCrossEntropy;
@@ -77,20 +78,12 @@ public final class FocalBceLogitsFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double label, double logit, double gamma) {
-      try {
-        return Strict.invoke(label, logit, gamma);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, logit, gamma));
     }
 
     // magic method used in codegen
     public static Double invoke(double label, double logit, double gamma, double alpha) {
-      try {
-        return Strict.invoke(label, logit, gamma, alpha);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, logit, gamma, alpha));
     }
   }
 

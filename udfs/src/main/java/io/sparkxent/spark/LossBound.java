@@ -1,5 +1,7 @@
 package io.sparkxent.spark;
 
+import io.sparkxent.math.InvalidInputException;
+import java.util.function.Supplier;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -22,6 +24,18 @@ abstract class LossBound implements ScalarFunction<Double> {
     this.strict = strict;
     this.inputTypes = inputTypes;
     this.resultNullable = resultNullable;
+  }
+
+  /**
+   * A strict loss, or NULL where its input is invalid: the body of every {@code OrNull.invoke}.
+   * Only non-ANSI sessions take this path.
+   */
+  static Double orNull(Supplier<Double> strictLoss) {
+    try {
+      return strictLoss.get();
+    } catch (InvalidInputException e) {
+      return null;
+    }
   }
 
   /** Creates a bound function of one subclass for the declared input types. */

@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.compat;
 import static io.sparkxent.spark.ArgumentValues.doubles;
 import static io.sparkxent.spark.ArgumentValues.epsilon;
@@ -109,56 +110,32 @@ public final class SparseCceFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double classIndex, ArrayData probabilities) {
-      try {
-        return Strict.invoke(classIndex, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, Object probabilities) {
-      try {
-        return Strict.invoke(classIndex, probabilities);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, ArrayData probabilities, double epsilon) {
-      try {
-        return Strict.invoke(classIndex, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, Object probabilities, double epsilon) {
-      try {
-        return Strict.invoke(classIndex, probabilities, epsilon);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities, epsilon));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, ArrayData probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(classIndex, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities, compat));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, Object probabilities, UTF8String compat) {
-      try {
-        return Strict.invoke(classIndex, probabilities, compat);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, probabilities, compat));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.doubles;
 import static io.sparkxent.spark.ArgumentValues.number;
 import static io.sparkxent.spark.ArgumentValues.udfDoubles;
@@ -94,38 +95,22 @@ public final class SparseCceLogitsFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double classIndex, ArrayData logits) {
-      try {
-        return Strict.invoke(classIndex, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, Object logits) {
-      try {
-        return Strict.invoke(classIndex, logits);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, logits));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, ArrayData logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(classIndex, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, logits, labelSmoothing));
     }
 
     // magic method used in codegen
     public static Double invoke(double classIndex, Object logits, double labelSmoothing) {
-      try {
-        return Strict.invoke(classIndex, logits, labelSmoothing);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(classIndex, logits, labelSmoothing));
     }
   }
 

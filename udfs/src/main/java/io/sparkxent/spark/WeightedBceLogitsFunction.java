@@ -1,5 +1,6 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.LossBound.orNull;
 import static io.sparkxent.spark.ArgumentValues.number;
 
 import io.sparkxent.math.BinaryCrossEntropy;
@@ -64,11 +65,7 @@ public final class WeightedBceLogitsFunction extends LossFunction {
 
     // magic method used in codegen
     public static Double invoke(double label, double logit, double positiveWeight) {
-      try {
-        return Strict.invoke(label, logit, positiveWeight);
-      } catch (InvalidInputException e) {
-        return null;
-      }
+      return orNull(() -> Strict.invoke(label, logit, positiveWeight));
     }
   }
 
