@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jvm-options.sh
-mvn -B -q -ntp -Dstyle.color=never -DskipTests install -pl bench -am
+quiet_mvn -DskipTests install -pl bench -am
 classpath="bench/target/classes:$(scripts/classpath.sh bench)"
 if [[ "${1:-}" == "--micro" ]]; then
   shift

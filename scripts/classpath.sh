@@ -4,6 +4,7 @@
 #   scripts/classpath.sh spark-job spark  Spark and its dependencies, without our own jars
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/jvm-options.sh
 module="$1"
 kind="${2:-runtime}"
 out="$PWD/$module/target/classpath-$kind.txt"
@@ -14,7 +15,6 @@ if [[ ! -s "$out" || "$module/pom.xml" -nt "$out" || pom.xml -nt "$out" ]]; then
   else
     options=(-DincludeScope=runtime)
   fi
-  mvn -B -q -ntp -Dstyle.color=never dependency:build-classpath -pl "$module" \
-    -Dmdep.outputFile="$out" "${options[@]}" >&2
+  quiet_mvn dependency:build-classpath -pl "$module" -Dmdep.outputFile="$out" "${options[@]}"
 fi
 cat "$out"

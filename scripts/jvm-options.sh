@@ -5,3 +5,14 @@ SPARK_JAVA_OPTS="$(sed -n 's:.*<spark.add-opens>\(.*\)</spark.add-opens>.*:\1:p'
 export SPARK_JAVA_OPTS
 # Spark binds to 127.0.0.1 unless told otherwise: no hostname warnings, nothing exposed.
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+# Maven for the scripts' builds: silent unless it fails (then its whole output, on stderr).
+quiet_mvn() {
+  local log
+  log="$(mktemp)"
+  if ! mvn -B -q -ntp -Dstyle.color=never "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}

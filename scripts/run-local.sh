@@ -10,7 +10,7 @@ source scripts/jvm-options.sh
 jar=spark-job/target/spark-xent-job.jar
 if [[ ! -f "$jar" || -n "$(find pom.xml udfs/pom.xml udfs/src/main spark-job/pom.xml spark-job/src/main -newer "$jar" -type f | head -n 1)" ]]; then
   echo "building $jar ..." >&2
-  mvn -B -q -ntp -Dstyle.color=never -DskipTests install -pl spark-job -am
+  quiet_mvn -DskipTests install -pl spark-job -am
 fi
 classpath="$(scripts/classpath.sh spark-job spark)"
 args=("$@")

@@ -11,7 +11,7 @@ submit_args=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do submit_args+=("$1"); shift; done
 [[ "${1:-}" == "--" ]] && shift
 jar=spark-job/target/spark-xent-job.jar
-[[ -f "$jar" ]] || mvn -B -q -ntp -Dstyle.color=never -DskipTests install -pl spark-job -am
+[[ -f "$jar" ]] || quiet_mvn -DskipTests install -pl spark-job -am
 if [[ -n "${SPARK_HOME:-}" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --class io.sparkxent.job.EvaluationJob "$jar" "$@"
 fi
