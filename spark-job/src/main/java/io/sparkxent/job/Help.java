@@ -18,7 +18,7 @@ final class Help {
       "  --config FILE              properties file with any of these keys (without --); flags win",
       "",
       "Columns",
-      "  --label COL                0/1 or soft label, class index, or array of labels",
+      "  --label COL                0/1 or soft label, class index, or array or MLlib vector of labels",
       "  --logit COL | --prob COL   binary: one logit or probability per row",
       "  --logits COL | --probs COL categorical (or multi-label): array or MLlib vector",
       "  --weight COL               row weight: finite and >= 0 (means become weighted means)",

@@ -64,13 +64,13 @@ final class LossSpec {
       requireNumber(schema, config.labelColumn(), label);
     } else {
       requireArrayOrVector(config.predictionColumn(), prediction);
-      if (!(label instanceof NumericType) && !isNumberArray(label)) {
+      if (!(label instanceof NumericType) && !isNumberArray(label) && !isVector(label)) {
         throw wrongType(config.labelColumn(), label,
-            "a numeric class index or an array of numbers (one-hot or soft labels)");
+            "a numeric class index, or an array of numbers or MLlib vector (one-hot or soft labels)");
       }
     }
     boolean logits = config.predictionKind().startsWith("logit");
-    boolean arrayLabel = label instanceof ArrayType;
+    boolean arrayLabel = label instanceof ArrayType || isVector(label);
     String function = config.lossName().orElse(defaultLoss(config.predictionKind(), arrayLabel));
     checkFunctionFits(function, config, scalarPrediction, logits, arrayLabel);
     Map<String, String> parameters = parameters(function, config.lossParameters());
@@ -263,10 +263,13 @@ final class LossSpec {
     }
   }
 
-  private static void requireArrayOrVector(String name, DataType type) {
-    boolean vector = type instanceof UserDefinedType
+  private static boolean isVector(DataType type) {
+    return type instanceof UserDefinedType
         && ((UserDefinedType<?>) type).userClass().getName().equals("org.apache.spark.ml.linalg.Vector");
-    if (!vector && !isNumberArray(type)) {
+  }
+
+  private static void requireArrayOrVector(String name, DataType type) {
+    if (!isVector(type) && !isNumberArray(type)) {
       throw wrongType(name, type, "an array of numbers or an MLlib vector");
     }
   }

@@ -225,6 +225,27 @@ class EvaluationJobTest {
     assertThat(spark().read().option("header", "true").csv(dir.resolve("cat-out").toString()).count()).isEqualTo(1);
   }
 
+  @Test
+  void vectorLabelsAndPredictionsAsMllibWritesThem() {
+    Path input = dir.resolve("vectors");
+    List<Row> rows = List.of(
+        RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(0, 1, 0), org.apache.spark.ml.linalg.Vectors.dense(0.5, 2.0, -1.0)),
+        RowFactory.create(org.apache.spark.ml.linalg.Vectors.sparse(3, new int[] {2}, new double[] {1.0}),
+            org.apache.spark.ml.linalg.Vectors.dense(1.0, 0.0, 3.0)));
+    StructType schema = new StructType()
+        .add("one_hot", org.apache.spark.ml.linalg.SQLDataTypes.VectorType())
+        .add("raw", org.apache.spark.ml.linalg.SQLDataTypes.VectorType());
+    spark().createDataFrame(rows, schema).write().parquet(input.toString());
+    JobConfig config = JobConfig.parse(new String[] {"--input", input.toString(), "--output", dir.resolve("vec-out").toString(),
+        "--label", "one_hot", "--logits", "raw"}).orElseThrow();
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config);
+    Row overall = result.rows.get(0);
+    assertThat(overall.getString(result.schema.fieldIndex("loss_function"))).isEqualTo("cce_logits");
+    double expected = Exact.correctlyRounded(new BigDecimal(CategoricalCrossEntropy.fromLogits(new double[] {0, 1, 0}, new double[] {0.5, 2, -1}))
+        .add(new BigDecimal(CategoricalCrossEntropy.fromLogits(new double[] {0, 0, 1}, new double[] {1, 0, 3}))));
+    assertThat(overall.getDouble(result.schema.fieldIndex("loss_sum"))).isEqualTo(expected);
+  }
+
   record Outcome(int code, String stderr) {}
 
   private static Outcome exitCode(String[] base, String... extra) {

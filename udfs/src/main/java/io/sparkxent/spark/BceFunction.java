@@ -39,9 +39,9 @@ public final class BceFunction extends LossFunction {
             "label:number, probability:number",
             "label:number, probability:number, epsilon:number",
             "label:number, probability:number, compat:text",
-            "labels:array, probabilities:array|vector",
-            "labels:array, probabilities:array|vector, epsilon:number",
-            "labels:array, probabilities:array|vector, compat:text"),
+            "labels:array|vector, probabilities:array|vector",
+            "labels:array|vector, probabilities:array|vector, epsilon:number",
+            "labels:array|vector, probabilities:array|vector, compat:text"),
         Strict::new,
         OrNull::new);
   }
@@ -90,8 +90,18 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities) {
+      return meanOf(vector(labels), doubles(probabilities), ProbabilityCompat.KERAS);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
       return meanOf(doubles(labels), vector(probabilities), ProbabilityCompat.KERAS);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities) {
+      return meanOf(vector(labels), vector(probabilities), ProbabilityCompat.KERAS);
     }
 
     // magic method used in codegen
@@ -100,8 +110,18 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, double epsilon) {
+      return meanOf(vector(labels), doubles(probabilities), epsilon(epsilon, NAME));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
       return meanOf(doubles(labels), vector(probabilities), epsilon(epsilon, NAME));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, double epsilon) {
+      return meanOf(vector(labels), vector(probabilities), epsilon(epsilon, NAME));
     }
 
     // magic method used in codegen
@@ -110,8 +130,18 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, UTF8String compat) {
+      return meanOf(vector(labels), doubles(probabilities), compat(compat, NAME));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
       return meanOf(doubles(labels), vector(probabilities), compat(compat, NAME));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, UTF8String compat) {
+      return meanOf(vector(labels), vector(probabilities), compat(compat, NAME));
     }
 
     private static double lossOf(double label, double probability, ProbabilityCompat compat) {
@@ -161,7 +191,17 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities) {
+      return orNull(() -> Strict.invoke(labels, probabilities));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
+      return orNull(() -> Strict.invoke(labels, probabilities));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities) {
       return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
@@ -171,7 +211,17 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, double epsilon) {
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, double epsilon) {
       return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
@@ -181,7 +231,17 @@ public final class BceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, UTF8String compat) {
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, UTF8String compat) {
       return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
   }
@@ -198,7 +258,7 @@ public final class BceFunction extends LossFunction {
       if (label instanceof Number || probability instanceof Number) {
         Double z = number(label);
         Double p = number(probability);
-        return z == null || p == null ? null : JavaUdfs.evaluate(() -> Strict.invoke(z, p));
+        return z == null || p == null ? null : JavaUdfs.evaluate(() -> Strict.invoke(z.doubleValue(), p.doubleValue()));
       }
       return JavaUdfs.evaluate(
           () -> Strict.meanOf(udfDoubles(label), udfDoubles(probability), ProbabilityCompat.KERAS));

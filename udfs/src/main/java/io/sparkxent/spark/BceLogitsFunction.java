@@ -32,8 +32,8 @@ public final class BceLogitsFunction extends LossFunction {
         List.of(
             "label:number, logit:number",
             "label:number, logit:number, label_smoothing:number",
-            "labels:array, logits:array|vector",
-            "labels:array, logits:array|vector, label_smoothing:number"),
+            "labels:array|vector, logits:array|vector",
+            "labels:array|vector, logits:array|vector, label_smoothing:number"),
         Strict::new,
         OrNull::new);
   }
@@ -84,8 +84,18 @@ public final class BceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits) {
+      return meanOf(vector(labels), doubles(logits), 0.0);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
       return meanOf(doubles(labels), vector(logits), 0.0);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits) {
+      return meanOf(vector(labels), vector(logits), 0.0);
     }
 
     // magic method used in codegen
@@ -94,8 +104,18 @@ public final class BceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits, double labelSmoothing) {
+      return meanOf(vector(labels), doubles(logits), labelSmoothing);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
       return meanOf(doubles(labels), vector(logits), labelSmoothing);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits, double labelSmoothing) {
+      return meanOf(vector(labels), vector(logits), labelSmoothing);
     }
 
     static Double meanOf(double[] labels, double[] logits, double labelSmoothing) {
@@ -132,7 +152,17 @@ public final class BceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits) {
+      return orNull(() -> Strict.invoke(labels, logits));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
+      return orNull(() -> Strict.invoke(labels, logits));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits) {
       return orNull(() -> Strict.invoke(labels, logits));
     }
 
@@ -142,7 +172,17 @@ public final class BceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits, double labelSmoothing) {
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits, double labelSmoothing) {
       return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
   }
@@ -159,7 +199,7 @@ public final class BceLogitsFunction extends LossFunction {
       if (label instanceof Number || logit instanceof Number) {
         Double z = number(label);
         Double x = number(logit);
-        return z == null || x == null ? null : JavaUdfs.evaluate(() -> Strict.invoke(z, x));
+        return z == null || x == null ? null : JavaUdfs.evaluate(() -> Strict.invoke(z.doubleValue(), x.doubleValue()));
       }
       return JavaUdfs.evaluate(() -> Strict.meanOf(udfDoubles(label), udfDoubles(logit), 0.0));
     }

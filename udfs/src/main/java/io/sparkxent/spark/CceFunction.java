@@ -34,9 +34,9 @@ public final class CceFunction extends LossFunction {
             + " eps 1e-7 unless given), or compat " + ProbabilityCompat.NAMES + ". Within 4 ulp"
             + " of the exact value.",
         List.of(
-            "labels:array, probabilities:array|vector",
-            "labels:array, probabilities:array|vector, epsilon:number",
-            "labels:array, probabilities:array|vector, compat:text"),
+            "labels:array|vector, probabilities:array|vector",
+            "labels:array|vector, probabilities:array|vector, epsilon:number",
+            "labels:array|vector, probabilities:array|vector, compat:text"),
         Strict::new,
         OrNull::new);
   }
@@ -67,8 +67,18 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities) {
+      return lossOf(vector(labels), doubles(probabilities), ProbabilityCompat.KERAS);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
       return lossOf(doubles(labels), vector(probabilities), ProbabilityCompat.KERAS);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities) {
+      return lossOf(vector(labels), vector(probabilities), ProbabilityCompat.KERAS);
     }
 
     // magic method used in codegen
@@ -77,8 +87,18 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, double epsilon) {
+      return lossOf(vector(labels), doubles(probabilities), epsilon(epsilon, NAME));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
       return lossOf(doubles(labels), vector(probabilities), epsilon(epsilon, NAME));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, double epsilon) {
+      return lossOf(vector(labels), vector(probabilities), epsilon(epsilon, NAME));
     }
 
     // magic method used in codegen
@@ -87,8 +107,18 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, UTF8String compat) {
+      return lossOf(vector(labels), doubles(probabilities), compat(compat, NAME));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
       return lossOf(doubles(labels), vector(probabilities), compat(compat, NAME));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, UTF8String compat) {
+      return lossOf(vector(labels), vector(probabilities), compat(compat, NAME));
     }
 
     static Double lossOf(double[] labels, double[] probabilities, ProbabilityCompat compat) {
@@ -115,7 +145,17 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities) {
+      return orNull(() -> Strict.invoke(labels, probabilities));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities) {
+      return orNull(() -> Strict.invoke(labels, probabilities));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities) {
       return orNull(() -> Strict.invoke(labels, probabilities));
     }
 
@@ -125,7 +165,17 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, double epsilon) {
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, double epsilon) {
+      return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, double epsilon) {
       return orNull(() -> Strict.invoke(labels, probabilities, epsilon));
     }
 
@@ -135,7 +185,17 @@ public final class CceFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData probabilities, UTF8String compat) {
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object probabilities, UTF8String compat) {
+      return orNull(() -> Strict.invoke(labels, probabilities, compat));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object probabilities, UTF8String compat) {
       return orNull(() -> Strict.invoke(labels, probabilities, compat));
     }
   }

@@ -29,8 +29,8 @@ public final class CceLogitsFunction extends LossFunction {
             + " MLlib vector) and labels y in [0, 1]; label_smoothing replaces y by y*(1-ls) + ls/C."
             + " Within 4 ulp of the exact value, for any logits (the max is shifted out).",
         List.of(
-            "labels:array, logits:array|vector",
-            "labels:array, logits:array|vector, label_smoothing:number"),
+            "labels:array|vector, logits:array|vector",
+            "labels:array|vector, logits:array|vector, label_smoothing:number"),
         Strict::new,
         OrNull::new);
   }
@@ -61,8 +61,18 @@ public final class CceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits) {
+      return lossOf(vector(labels), doubles(logits), 0.0);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
       return lossOf(doubles(labels), vector(logits), 0.0);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits) {
+      return lossOf(vector(labels), vector(logits), 0.0);
     }
 
     // magic method used in codegen
@@ -71,8 +81,18 @@ public final class CceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits, double labelSmoothing) {
+      return lossOf(vector(labels), doubles(logits), labelSmoothing);
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
       return lossOf(doubles(labels), vector(logits), labelSmoothing);
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits, double labelSmoothing) {
+      return lossOf(vector(labels), vector(logits), labelSmoothing);
     }
 
     static Double lossOf(double[] labels, double[] logits, double labelSmoothing) {
@@ -99,7 +119,17 @@ public final class CceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits) {
+      return orNull(() -> Strict.invoke(labels, logits));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits) {
+      return orNull(() -> Strict.invoke(labels, logits));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits) {
       return orNull(() -> Strict.invoke(labels, logits));
     }
 
@@ -109,7 +139,17 @@ public final class CceLogitsFunction extends LossFunction {
     }
 
     // magic method used in codegen
+    public static Double invoke(Object labels, ArrayData logits, double labelSmoothing) {
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
+    }
+
+    // magic method used in codegen
     public static Double invoke(ArrayData labels, Object logits, double labelSmoothing) {
+      return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
+    }
+
+    // magic method used in codegen
+    public static Double invoke(Object labels, Object logits, double labelSmoothing) {
       return orNull(() -> Strict.invoke(labels, logits, labelSmoothing));
     }
   }

@@ -59,7 +59,7 @@ abstract class LossAggregateFunction<R> implements XentFunction {
           .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
       throw new UnsupportedOperationException(
           name + " got " + types.length + " argument(s) of type " + given + "; it takes " + name
-              + "(loss numeric) or " + name + "(loss numeric, weight numeric).");
+              + "(loss numeric) or " + name + "(loss numeric, weight numeric)");
     }
     return new Bound(types.length == 2);
   }

@@ -93,6 +93,6 @@ abstract class LossFunction implements XentFunction {
         .map(overload -> name + "(" + overload.describe() + ")")
         .collect(Collectors.joining("; "));
     return name + " got " + fields.length + " argument(s) of type " + given + "; it takes "
-        + accepted + ". Cast other types, e.g. CAST(label AS DOUBLE).";
+        + accepted + ". Cast other types, e.g. CAST(label AS DOUBLE)";
   }
 }

@@ -172,7 +172,7 @@ class SqlFunctionsTest {
         .hasMessageContaining("of type (string, int)");
     assertThatThrownBy(() -> scalar("SELECT cce_logits(array('a'), array(1))"))
         .isInstanceOf(AnalysisException.class)
-        .hasMessageContaining("labels array<double>, logits array<double> or vector");
+        .hasMessageContaining("labels array<double> or vector, logits array<double> or vector");
   }
 
   @Test
@@ -202,10 +202,12 @@ class SqlFunctionsTest {
     StructType schema = new StructType()
         .add("label", DataTypes.DoubleType)
         .add("raw", SQLDataTypes.VectorType())
-        .add("probability", SQLDataTypes.VectorType());
+        .add("probability", SQLDataTypes.VectorType())
+        .add("one_hot", SQLDataTypes.VectorType());
     List<Row> rows = List.of(
-        RowFactory.create(1.0, Vectors.dense(-1.5, 1.5), Vectors.dense(0.2, 0.8)),
-        RowFactory.create(0.0, Vectors.sparse(2, new int[] {1}, new double[] {2.0}), Vectors.sparse(2, new int[] {0}, new double[] {1.0})));
+        RowFactory.create(1.0, Vectors.dense(-1.5, 1.5), Vectors.dense(0.2, 0.8), Vectors.dense(0, 1)),
+        RowFactory.create(0.0, Vectors.sparse(2, new int[] {1}, new double[] {2.0}), Vectors.sparse(2, new int[] {0}, new double[] {1.0}),
+            Vectors.sparse(2, new int[] {0}, new double[] {1.0})));
     spark().createDataFrame(rows, schema).createOrReplaceTempView("scored");
     List<Row> result = sql("SELECT sparse_cce_logits(label, raw), sparse_cce(label, probability, 'spark_mllib'),"
         + " cce_logits(array(0, 1), raw), bce_logits(array(0, 1), raw), cce(array(1, 0), probability)"
@@ -221,6 +223,13 @@ class SqlFunctionsTest {
         CategoricalCrossEntropy.sparseFromProbabilities(1, new double[] {0.2, 0.8}, ProbabilityCompat.SPARK_MLLIB));
     assertThat(one.getDouble(4)).isEqualTo(
         CategoricalCrossEntropy.fromProbabilities(new double[] {1, 0}, new double[] {0.2, 0.8}, ProbabilityCompat.KERAS));
+    // labels as vectors too (OneHotEncoder's output), with arrays or vectors of predictions
+    for (Row row : sql("SELECT label, cce_logits(one_hot, raw), sparse_cce_logits(label, raw), cce(one_hot, probability),"
+        + " sparse_cce(label, probability), bce_logits(one_hot, raw), bce(one_hot, array(0.3, 0.6)) FROM scored")) {
+      assertThat(row.getDouble(1)).isEqualTo(row.getDouble(2));
+      assertThat(row.getDouble(3)).isEqualTo(row.getDouble(4));
+      assertThat(row.isNullAt(5) || row.isNullAt(6)).isFalse();
+    }
     withAnsi(true, () -> assertThatThrownBy(() -> sql("SELECT cce_logits(array(0, 1, 0), raw) FROM scored"))
         .hasStackTraceContaining("cce_logits: logits = an array of 2 elements is invalid"));
   }
