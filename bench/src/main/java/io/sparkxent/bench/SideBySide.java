@@ -6,6 +6,7 @@ import io.sparkxent.ml.CrossEntropyEvaluator;
 import io.sparkxent.spark.BinaryPrediction;
 import io.sparkxent.spark.LossAggregator;
 import io.sparkxent.spark.Reduction;
+import io.sparkxent.spark.XentSessionExtensions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -79,6 +80,14 @@ public final class SideBySide {
     cases.put("avg(bce_logits(label, logit))", sql(spark, "SELECT avg(bce_logits(label, logit)) FROM preds", rows));
     cases.put("loss_mean(bce_logits(label, logit)) exact", sql(spark,
         "SELECT loss_mean(bce_logits(label, logit)) FROM preds", rows));
+    cases.put("loss_mean(bce_logits(label, logit)) exact, Spark's ObjectHashAggregate route", new Case(rows, () -> {
+      spark.conf().set(XentSessionExtensions.EXACT_AGGREGATE_PLANNING, "false");
+      try {
+        return spark.sql("SELECT loss_mean(bce_logits(label, logit)) FROM preds").collectAsList();
+      } finally {
+        spark.conf().unset(XentSessionExtensions.EXACT_AGGREGATE_PLANNING);
+      }
+    }));
     cases.put("typed Aggregator ds.select(agg.toColumn())", new Case(rows, () -> spark.table("preds")
         .selectExpr("label", "logit", "CAST(NULL AS DOUBLE) AS probability", "CAST(NULL AS DOUBLE) AS weight")
         .as(Encoders.bean(BinaryPrediction.class))

@@ -12,7 +12,8 @@ import scala.collection.immutable.Seq;
 import scala.runtime.BoxedUnit;
 
 /**
- * Registers every function of {@link XentFunctions} as a native SQL function of each session.
+ * Registers every function of {@link XentFunctions} as a native SQL function of each session, and
+ * the planner strategy that runs our aggregates ({@link ExactAggregateStrategy}).
  * Listed in {@code META-INF/services}, so putting the jar on the classpath ({@code --jars}, {@code
  * spark.jars}, a Maven dependency) is the whole set-up; {@code
  * spark.sql.extensions=io.sparkxent.spark.XentSessionExtensions} works too.
@@ -20,6 +21,12 @@ import scala.runtime.BoxedUnit;
  * <p>{@code SELECT model, avg(bce_logits(label, logit)) FROM preds GROUP BY model}
  */
 public final class XentSessionExtensions implements SparkSessionExtensionsProvider {
+  /**
+   * Session configuration: {@code false} plans our aggregates as Spark plans any typed aggregate
+   * (ObjectHashAggregate), for comparison; the results are the same bits either way.
+   */
+  public static final String EXACT_AGGREGATE_PLANNING = "spark.xent.exactAggregatePlanning.enabled";
+
   private static final String SINCE = "0.1.0";
 
   @Override
@@ -29,6 +36,7 @@ public final class XentSessionExtensions implements SparkSessionExtensionsProvid
           arguments -> XentFunctions.resolve(function, arguments);
       extensions.injectFunction(new Tuple3<>(identifier(function), info(function), builder));
     }
+    extensions.injectPlannerStrategy(session -> new ExactAggregateStrategy());
     return BoxedUnit.UNIT;
   }
 

@@ -135,7 +135,7 @@ class ExactAggregatesTest {
   void aggregatesSkipTheEncoderAndComposeWithTheCatalog() {
     String plan = spark().sql("SELECT loss_mean(bce_logits(label, logit)) FROM wide")
         .queryExecution().executedPlan().toString();
-    assertThat(plan).contains("ObjectHashAggregate").doesNotContain("DeserializeToObject");
+    assertThat(plan).contains("ExactPartialAggregate").doesNotContain("DeserializeToObject");
     assertThat(scalar("SELECT xent.loss_mean(xent.bce_logits(1, 0))")).isEqualTo(Math.log(2));
   }
 
