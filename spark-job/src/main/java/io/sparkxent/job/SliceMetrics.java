@@ -54,7 +54,9 @@ final class SliceMetrics {
         + "loss_stats(_xent_loss" + weight + ") AS _xent_stats, "
         + "loss_mean(_xent_label_value" + weight + ") AS _xent_label_mean, "
         + "loss_mean(_xent_prediction_value" + weight + ") AS _xent_prediction_mean, "
-        + "count_if(_xent_invalid IS NOT NULL) AS _xent_skipped "
+        // a count through our aggregate rather than count_if: a query made only of ours runs in
+        // our exact aggregation operators (see ExactAggregateStrategy), any other in Spark's
+        + "loss_stats(CASE WHEN _xent_invalid IS NOT NULL THEN 0D END).rows AS _xent_skipped "
         + "FROM " + view;
     if (!sliceColumns.isEmpty()) {
       sql += " GROUP BY GROUPING SETS ((), " + slices.stream()
