@@ -11,7 +11,6 @@ import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.catalyst.expressions.ExprId;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.NamedExpression;
-import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
 import org.apache.spark.sql.catalyst.expressions.SessionWindow$;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
@@ -42,8 +41,6 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>{@code SELECT model, loss_mean(bce_logits(label, logit)) FROM preds GROUP BY model}
  */
 final class ExactAggregateStrategy extends SparkStrategy {
-  private static final UUID STATE_IDS = UUID.nameUUIDFromBytes("io.sparkxent.spark state columns".getBytes(UTF_8));
-
   @Override
   public Seq<SparkPlan> apply(LogicalPlan plan) {
     boolean enabled = Boolean.parseBoolean(SQLConf.get().getConfString(XentSessionExtensions.EXACT_AGGREGATE_PLANNING, "true"));
@@ -81,8 +78,9 @@ final class ExactAggregateStrategy extends SparkStrategy {
       LossAggregateFunction<?>.Bound bound =
           (LossAggregateFunction<?>.Bound) ((V2Aggregator<?, ?>) function).aggrFunc();
       List<Attribute> columns = new ArrayList<>();
-      for (Expression input : CollectionConverters.asJava(function.children())) {
-        Alias alias = new Alias(input, bound.name() + "_input", NamedExpression$.MODULE$.newExprId(),
+      List<Expression> arguments = CollectionConverters.asJava(function.children());
+      for (int i = 0; i < arguments.size(); i++) {
+        Alias alias = new Alias(arguments.get(i), bound.name() + "_input", stableId(aggregate, "input " + i),
             seq(List.of()), Option.empty(), seq(List.of()));
         projection.add(alias);
         columns.add(alias.toAttribute());
@@ -90,7 +88,7 @@ final class ExactAggregateStrategy extends SparkStrategy {
       functions.add(bound);
       inputs.add(seq(columns));
       states.add(new AttributeReference(bound.name() + "_state", DataTypes.BinaryType, false,
-          Metadata.empty(), stateId(aggregate), seq(List.of())));
+          Metadata.empty(), stableId(aggregate, "state"), seq(List.of())));
       aggregateResults.add(aggregate.resultAttribute());
     }
     // A physical projection over the child as planned: a logical Project made here would not be
@@ -110,12 +108,14 @@ final class ExactAggregateStrategy extends SparkStrategy {
   }
 
   /**
-   * The id of an aggregate's state column: the same each time the aggregate is planned. Adaptive
-   * execution plans the query again after each stage it runs; a fresh id would make the
-   * exchange above the partial step look new each time, and the query would run stages forever.
+   * The id of a column made for an aggregate (its inputs, its state): the same each time the
+   * aggregate is planned, unique to it, apart from Spark's ids. Adaptive execution plans the query
+   * again after each stage it runs and keeps its plan (and the stages it ran) when the new plan is
+   * equal; fresh ids would make every new plan differ.
    */
-  private static ExprId stateId(AggregateExpression aggregate) {
-    return new ExprId(aggregate.resultId().id(), STATE_IDS);
+  private static ExprId stableId(AggregateExpression aggregate, String role) {
+    return new ExprId(aggregate.resultId().id(),
+        UUID.nameUUIDFromBytes(("io.sparkxent.spark " + role).getBytes(UTF_8)));
   }
 
   static <T> Seq<T> seq(List<T> list) {
