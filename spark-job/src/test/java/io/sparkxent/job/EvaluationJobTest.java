@@ -147,6 +147,19 @@ class EvaluationJobTest {
     }
   }
 
+  // Only our aggregates in the GROUPING SETS query: it runs in the exact operators, not Spark's
+  // ObjectHashAggregate (one other aggregate, such as count_if, would send it there).
+  @Test
+  void sliceAggregationRunsInTheExactOperators() {
+    spark().sql("SELECT 0.5D AS _xent_loss, 1D AS _xent_label_value, 0.4D AS _xent_prediction_value,"
+        + " CAST(NULL AS STRING) AS _xent_invalid, 2D AS " + LossSpec.WEIGHT + ", 'a' AS model")
+        .createOrReplaceTempView("scored_for_plan");
+    Dataset<Row> metrics = new SliceMetrics(List.of(List.of("model")), true).aggregate(spark(), "scored_for_plan");
+    assertThat(metrics.collectAsList()).hasSize(2);
+    assertThat(metrics.queryExecution().executedPlan().toString())
+        .contains("ExactFinalAggregate").doesNotContain("ObjectHashAggregate");
+  }
+
   @Test
   void skippedRowsAreCountedPerSlice() {
     Path input = dir.resolve("with-invalid");
