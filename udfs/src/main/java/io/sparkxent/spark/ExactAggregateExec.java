@@ -81,9 +81,12 @@ abstract class ExactAggregateExec extends SparkPlan {
     return new ArrayList<>(CollectionConverters.asJava(functions));
   }
 
-  /** Attributes as the expressions Spark's projections take. */
-  static Seq<Expression> expressions(Seq<Attribute> attributes) {
+  /**
+   * Attributes or named expressions as the expressions Spark's projections take (Scala's named
+   * expression traits are interfaces to Java, unrelated to the Expression class).
+   */
+  static Seq<Expression> expressions(Seq<?> named) {
     return ExactAggregateStrategy.seq(
-        CollectionConverters.asJava(attributes).stream().map(attribute -> (Expression) attribute).toList());
+        CollectionConverters.asJava(named).stream().map(expression -> (Expression) expression).toList());
   }
 }

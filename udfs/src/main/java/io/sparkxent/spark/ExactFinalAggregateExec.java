@@ -134,8 +134,7 @@ public final class ExactFinalAggregateExec extends ExactAggregateExec {
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
       // Generated classes are not serializable: build them here, on the executor.
       UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input);
-      UnsafeProjection resultOf = UnsafeProjection.create(ExactAggregateStrategy.seq(
-          CollectionConverters.asJava(results).stream().map(result -> (Expression) result).toList()), resultInput);
+      UnsafeProjection resultOf = UnsafeProjection.create(ExactAggregateExec.expressions(results), resultInput);
       int firstState = keys.size();
       if (keys.isEmpty()) {
         LossStates states = new LossStates(functions);
