@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the classpath of a module's Maven-resolved jars, for scripts that start a JVM.
 #   scripts/classpath.sh bench            runtime scope (Spark is a compile dependency there)
-#   scripts/classpath.sh spark-job spark  Spark and its dependencies, without our own jars
+#   scripts/classpath.sh job spark  Spark and its dependencies, without our own jars
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jvm-options.sh

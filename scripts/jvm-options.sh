@@ -16,3 +16,7 @@ quiet_mvn() {
   fi
   rm -f "$log"
 }
+# The job's shaded jar for the Spark line this build targets (named as Maven names it).
+XENT_LINE="${XENT_LINE:-4.1_2.13}"
+XENT_VERSION="$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")"
+JOB_JAR="job/target/spark-xent-job-$XENT_LINE-$XENT_VERSION.jar"

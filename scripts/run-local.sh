@@ -7,12 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jvm-options.sh
-jar=spark-job/target/spark-xent-job.jar
-if [[ ! -f "$jar" || -n "$(find pom.xml udfs/pom.xml udfs/src/main spark-job/pom.xml spark-job/src/main -newer "$jar" -type f | head -n 1)" ]]; then
+jar="$JOB_JAR"
+if [[ ! -f "$jar" || -n "$(find pom.xml core/pom.xml core/src/main codegen/src/main spark/pom.xml spark/src/main job/pom.xml job/src/main -newer "$jar" -type f | head -n 1)" ]]; then
   echo "building $jar ..." >&2
-  quiet_mvn -DskipTests install -pl spark-job -am
+  quiet_mvn -DskipTests install -pl job -am
 fi
-classpath="$(scripts/classpath.sh spark-job spark)"
+classpath="$(scripts/classpath.sh job spark)"
 args=("$@")
 if [[ ${#args[@]} -eq 0 ]]; then
   data=data/example-predictions

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/jvm-options.sh
-home="$PWD/spark-job/target/spark-home"
+home="$PWD/job/target/spark-home"
 run="$home/run"
 command="${1:-status}"
 port="${2:-7077}"
@@ -19,7 +19,7 @@ make_home() {
   rm -rf "$home/jars"
   mkdir -p "$home/jars" "$run"
   touch "$home/RELEASE"
-  tr ':' '\n' <<<"$(scripts/classpath.sh spark-job spark)" | while read -r jar; do
+  tr ':' '\n' <<<"$(scripts/classpath.sh job spark)" | while read -r jar; do
     ln -sf "$jar" "$home/jars/$(basename "$jar")"
   done
 }

@@ -10,12 +10,12 @@ source scripts/jvm-options.sh
 submit_args=()
 while [[ $# -gt 0 && "$1" != "--" ]]; do submit_args+=("$1"); shift; done
 [[ "${1:-}" == "--" ]] && shift
-jar=spark-job/target/spark-xent-job.jar
-[[ -f "$jar" ]] || quiet_mvn -DskipTests install -pl spark-job -am
+jar="$JOB_JAR"
+[[ -f "$jar" ]] || quiet_mvn -DskipTests install -pl job -am
 if [[ -n "${SPARK_HOME:-}" ]]; then
   exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}" --class io.sparkxent.job.EvaluationJob "$jar" "$@"
 fi
 exec java -Xmx2g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties \
-  -cp "$(scripts/classpath.sh spark-job spark)" org.apache.spark.deploy.SparkSubmit \
+  -cp "$(scripts/classpath.sh job spark)" org.apache.spark.deploy.SparkSubmit \
   --conf spark.driver.host=127.0.0.1 "${submit_args[@]}" \
   --class io.sparkxent.job.EvaluationJob "$jar" "$@"

@@ -3,10 +3,10 @@ package io.sparkxent.bench;
 import io.sparkxent.job.EvaluationJob;
 import io.sparkxent.job.JobConfig;
 import io.sparkxent.ml.CrossEntropyEvaluator;
-import io.sparkxent.spark.BinaryPrediction;
-import io.sparkxent.spark.LossAggregator;
-import io.sparkxent.spark.Reduction;
-import io.sparkxent.spark.XentSessionExtensions;
+import io.sparkxent.spark.dataset.BinaryPrediction;
+import io.sparkxent.spark.dataset.LossAggregator;
+import io.sparkxent.math.Reduction;
+import io.sparkxent.spark.XentConf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -81,11 +81,11 @@ public final class SideBySide {
     cases.put("loss_mean(bce_logits(label, logit)) exact", sql(spark,
         "SELECT loss_mean(bce_logits(label, logit)) FROM preds", rows));
     cases.put("loss_mean(bce_logits(label, logit)) exact, Spark's ObjectHashAggregate route", new Case(rows, () -> {
-      spark.conf().set(XentSessionExtensions.EXACT_AGGREGATE_PLANNING, "false");
+      spark.conf().set(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false");
       try {
         return spark.sql("SELECT loss_mean(bce_logits(label, logit)) FROM preds").collectAsList();
       } finally {
-        spark.conf().unset(XentSessionExtensions.EXACT_AGGREGATE_PLANNING);
+        spark.conf().unset(XentConf.EXACT_AGGREGATE_PLANNING.key());
       }
     }));
     cases.put("typed Aggregator ds.select(agg.toColumn())", new Case(rows, () -> spark.table("preds")

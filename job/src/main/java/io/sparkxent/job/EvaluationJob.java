@@ -1,0 +1,288 @@
+package io.sparkxent.job;
+
+import static io.sparkxent.spark.XentColumns.column;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkThrowable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
+
+/**
+ * The evaluation job: Parquet predictions in, one metrics row per slice value (plus {@code
+ * overall}) out, in a table partitioned by {@code run_id} that dashboards read.
+ *
+ * <pre>
+ * spark-submit --class io.sparkxent.job.EvaluationJob spark-xent-job-4.1_2.13-VERSION.jar \
+ *   --input s3a://bucket/preds/date=2026-11-22 --output s3a://bucket/metrics \
+ *   --label label --logit logit --weight weight --slice model --slice model,country
+ * </pre>
+ *
+ * <p>Steps, top to bottom: parse the options, read, validate the columns, score each row, reduce
+ * per slice exactly, check invalid rows, write to staging, publish atomically, print the summary.
+ * Exit codes: 0 done, 1 failed (unreadable input, I/O), 2 usage (an option, a missing or mistyped
+ * column), 3 invalid rows with {@code --on-invalid fail}.
+ */
+public final class EvaluationJob {
+  public static final int OK = 0;
+  public static final int FAILED = 1;
+  public static final int USAGE = 2;
+  public static final int INVALID_ROWS = 3;
+
+  private EvaluationJob() {}
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != OK) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs with command-line arguments in the active (or a new) session; returns the exit code. */
+  public static int run(String[] args) {
+    Optional<JobConfig> config;
+    try {
+      config = JobConfig.parse(args);
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      return USAGE;
+    }
+    if (config.isEmpty()) {
+      System.out.print(Help.TEXT);
+      return OK;
+    }
+    SparkSession.Builder builder = SparkSession.builder().appName("spark-xent evaluation");
+    // a nightly scan of many files should show its progress unless the user said otherwise
+    if (!new org.apache.spark.SparkConf().contains("spark.ui.showConsoleProgress")) {
+      builder.config("spark.ui.showConsoleProgress", "true");
+    }
+    SparkSession spark = builder.getOrCreate();
+    try {
+      evaluate(spark, config.get());
+      return OK;
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      return USAGE;
+    } catch (InvalidRowsException e) {
+      System.err.println("error: " + e.getMessage());
+      return INVALID_ROWS;
+    } catch (InputException e) {
+      System.err.println("error: " + e.getMessage());
+      return FAILED;
+    } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, yet thrown
+      System.err.println("error: the evaluation failed: " + rootMessage(e));
+      e.printStackTrace();
+      return FAILED;
+    }
+  }
+
+  /** What one run produced: the metrics rows (overall first) and their schema. */
+  public static final class Result {
+    public final StructType schema;
+    public final List<Row> rows;
+
+    Result(StructType schema, List<Row> rows) {
+      this.schema = schema;
+      this.rows = rows;
+    }
+  }
+
+  /** The whole run; throws {@link UsageException}, {@link InvalidRowsException}, {@link InputException}. */
+  public static Result evaluate(SparkSession spark, JobConfig config) {
+    long started = System.nanoTime();
+    Dataset<Row> input = filter(read(spark, config), config);
+    InputColumns columns = InputColumns.of(config, input.schema());
+    LossSpec loss = LossSpec.of(config, columns);
+    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent());
+    metrics.sliceColumns().forEach(column -> InputColumns.type(input.schema(), column, "--slice"));
+
+    Dataset<Row> scored = score(input, config, columns, loss);
+    Dataset<Row> aggregated = metrics.aggregate(scored);
+    List<Row> groups = readingInput(() -> aggregated.collectAsList());
+    Timestamp evaluatedAt = Timestamp.from(Instant.now());
+    List<Row> rows = metrics.rows(groups, evaluatedAt, loss.lossLabel());
+    StructType schema = metrics.schema(aggregated.schema());
+    Row overall = SliceMetrics.overall(rows);
+    long skipped = overall.getLong(schema.fieldIndex("skipped_rows"));
+    if (skipped > 0 && !config.skipInvalidRows()) {
+      Row first = scored.where("_xent_invalid IS NOT NULL").select("_xent_invalid").limit(1).collectAsList().get(0);
+      throw new InvalidRowsException(first.getString(0) + " (" + skipped + " invalid row(s); nothing was written;"
+          + " --on-invalid skip leaves them out and counts them in skipped_rows)");
+    }
+
+    RunReport report = new RunReport(config, loss.lossLabel(), schema, rows, (System.nanoTime() - started) / 1e9);
+    write(spark, config, scored, input.columns(), schema, rows, report);
+    if (overall.getLong(schema.fieldIndex("rows")) == 0) {
+      System.err.println("warning: no rows to evaluate (the input is empty"
+          + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
+    }
+    System.out.println(report.table());
+    return new Result(schema, rows);
+  }
+
+  private static Dataset<Row> read(SparkSession spark, JobConfig config) {
+    try {
+      return readingInput(() -> spark.read().parquet(config.inputs().toArray(new String[0])));
+    } catch (InputException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new InputException("cannot read --input " + String.join(",", config.inputs()) + ": " + rootMessage(e));
+    }
+  }
+
+  private static Dataset<Row> filter(Dataset<Row> input, JobConfig config) {
+    if (config.where().isEmpty()) {
+      return input;
+    }
+    try {
+      Dataset<Row> filtered = input.where(config.where().get());
+      filtered.schema(); // analyse now: a bad condition is a usage error, not a failed job
+      return filtered;
+    } catch (Exception e) {
+      throw new UsageException("--where " + config.where().get() + ": " + firstLine(rootMessage(e)));
+    }
+  }
+
+  /** The input plus the standard columns, why a row is invalid, its loss and its averaged values. */
+  private static Dataset<Row> score(Dataset<Row> input, JobConfig config, InputColumns columns, LossSpec loss) {
+    List<Column> projected = new ArrayList<>();
+    projected.add(col("*"));
+    projected.add(asDoubles(column(config.labelColumn()), columns.labelType()).as(LossSpec.LABEL));
+    projected.add(asDoubles(column(config.predictionColumn()), columns.predictionType()).as(LossSpec.PREDICTION));
+    config.weightColumn().ifPresent(weight -> projected.add(column(weight).cast(DataTypes.DoubleType).as(LossSpec.WEIGHT)));
+    Column valid = col("_xent_invalid").isNull();
+    return input.select(projected.toArray(new Column[0]))
+        .withColumn("_xent_invalid", RowChecks.invalidReason(config, columns, loss.descriptor().prediction()))
+        .withColumn("_xent_loss", when(valid, loss.lossCall()))
+        .withColumn("_xent_label_value", when(valid, loss.labelValue()))
+        .withColumn("_xent_prediction_value", when(valid, loss.predictionValue()));
+  }
+
+  /** Numbers as DOUBLE, arrays as ARRAY&lt;DOUBLE&gt;, MLlib vectors as arrays too. */
+  private static Column asDoubles(Column column, DataType type) {
+    if (type instanceof UserDefinedType) {
+      return org.apache.spark.ml.functions.vector_to_array(column, "float64");
+    }
+    if (type instanceof ArrayType) {
+      return column.cast(DataTypes.createArrayType(DataTypes.DoubleType));
+    }
+    return column.cast(DataTypes.DoubleType);
+  }
+
+  /** Writes the scored rows (if asked) and the metrics to staging, then publishes both. */
+  private static void write(SparkSession spark, JobConfig config, Dataset<Row> scored, String[] inputColumns,
+      StructType schema, List<Row> rows, RunReport report) {
+    AtomicPublisher publisher = new AtomicPublisher(spark.sparkContext().hadoopConfiguration());
+    Path metricsDestination = new Path(config.output(), "run_id=" + config.runId());
+    Path metricsStaging = publisher.staging(metricsDestination);
+    Optional<Path> scoredDestination = config.scoredOutput().map(Path::new);
+    Optional<Path> scoredStaging = scoredDestination.map(publisher::staging);
+    try {
+      scoredStaging.ifPresent(staging -> {
+        String lossColumn = List.of(inputColumns).contains("loss") ? "xent_loss" : "loss";
+        List<Column> columns = new ArrayList<>();
+        for (String column : inputColumns) {
+          columns.add(column(column));
+        }
+        columns.add(col("_xent_loss").as(lossColumn));
+        readingInput(() -> {
+          scored.select(columns.toArray(new Column[0])).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+          return null;
+        });
+      });
+      spark.createDataFrame(rows, schema).coalesce(1).write()
+          .mode(SaveMode.ErrorIfExists).option("header", "true")
+          .format(config.format()).save(metricsStaging.toString());
+      writeText(spark, new Path(metricsStaging, "_summary.json"), report.json());
+      scoredStaging.ifPresent(staging -> publisher.publish(staging, scoredDestination.get()));
+      publisher.publish(metricsStaging, metricsDestination);
+    } catch (RuntimeException e) {
+      publisher.discard(metricsStaging);
+      scoredStaging.ifPresent(publisher::discard);
+      throw e;
+    }
+  }
+
+  private static void writeText(SparkSession spark, Path file, String text) {
+    try (FSDataOutputStream out = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, false)) {
+      ((OutputStream) out).write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Spark's error conditions for input it cannot read (missing path, corrupt or non-Parquet file). */
+  private static final List<String> INPUT_CONDITIONS = List.of("PATH_NOT_FOUND", "FAILED_READ_FILE",
+      "CANNOT_READ_FILE_FOOTER");
+
+  /** Runs a step that reads the input; a missing or corrupt file becomes an {@link InputException}. */
+  private static <T> T readingInput(java.util.function.Supplier<T> step) {
+    try {
+      return step.get();
+    } catch (Exception e) {
+      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        String condition = cause instanceof SparkThrowable ? ((SparkThrowable) cause).getErrorClass() : null;
+        if (condition != null && INPUT_CONDITIONS.stream().anyMatch(condition::startsWith)) {
+          throw new InputException("cannot read the input: " + firstLine(cause.getMessage()));
+        }
+      }
+      org.apache.spark.unsafe.Platform.throwException(e);
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    StringBuilder messages = new StringBuilder();
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null) {
+        messages.append(messages.length() == 0 ? "" : " | caused by: ").append(cause.getMessage());
+      }
+      if (cause instanceof AnalysisException) {
+        break;
+      }
+    }
+    return messages.toString();
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
+  /** Rows the loss cannot take, with {@code --on-invalid fail}. */
+  static final class InvalidRowsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidRowsException(String message) {
+      super(message);
+    }
+  }
+
+  /** The input cannot be read: missing path, corrupt or non-Parquet file. */
+  static final class InputException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InputException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.sparkxent.job;
+
+import io.sparkxent.spark.LossDescriptor;
+import io.sparkxent.spark.LossParameter;
+import io.sparkxent.spark.XentFunctions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The text {@code --help} prints; the loss section is written from the registry's descriptors. */
+final class Help {
+  private Help() {}
+
+  /** {@code --loss} and each loss parameter's flag, with the losses that take it and what it means. */
+  static String lossSection() {
+    List<String> lines = new ArrayList<>();
+    lines.add("Loss (default from the columns: the first of the registry that fits them and needs no parameter)");
+    lines.add(String.format("  %-26s %s", "--loss NAME",
+        XentFunctions.losses().stream().map(LossDescriptor::name).collect(Collectors.joining(", "))));
+    for (LossParameter parameter : LossParameter.values()) {
+      String takers = XentFunctions.losses().stream().filter(loss -> loss.parameters().contains(parameter))
+          .map(loss -> loss.name() + (loss.isRequired(parameter) ? " (required)" : "")).collect(Collectors.joining(", "));
+      String flag = "--" + parameter.jobFlag() + " " + parameter.metavar();
+      if (flag.length() > 26) {
+        lines.add("  " + flag);
+        flag = "";
+      }
+      lines.add(String.format("  %-26s %s", flag, parameter.doc()));
+      lines.add(String.format("  %-26s for %s", "", takers));
+    }
+    lines.add("");
+    return String.join("\n", lines);
+  }
+
+  static final String TEXT = String.join("\n",
+      "spark-xent evaluation job: exact cross-entropy metrics per slice, from Parquet predictions.",
+      "",
+      "Usage: spark-submit --class io.sparkxent.job.EvaluationJob spark-xent-job-4.1_2.13-VERSION.jar [options]",
+      "",
+      "Input and output",
+      "  --input PATH[,PATH...]     Parquet files, directories or globs; any Hadoop URI (file:, hdfs:, s3a:)",
+      "  --output DIR               metrics table, partitioned by run_id (DIR/run_id=ID/)",
+      "  --format parquet|csv|json  metrics file format (default parquet)",
+      "  --scored-output DIR        also write the input rows plus a `loss` column, as Parquet",
+      "  --run-id ID                partition to (re)write (default: a UTC timestamp, 20261123T181900Z)",
+      "  --config FILE              properties file with any of these keys (without --); flags win",
+      "",
+      "Columns",
+      "  --label COL                0/1 or soft label, class index, or array or MLlib vector of labels",
+      "  --logit COL | --prob COL   binary: one logit or probability per row",
+      "  --logits COL | --probs COL categorical (or multi-label): array or MLlib vector",
+      "  --weight COL               row weight: finite and >= 0 (means become weighted means)",
+      "  --slice COLS               repeatable: --slice model --slice model,country",
+      "  --where SQL                keep only rows matching a SQL condition",
+      "",
+      lossSection(),
+      "Invalid rows (NULL or NaN label or prediction, out-of-range values, array length mismatch, bad weight)",
+      "  --on-invalid fail|skip     fail (default): stop at the first, write nothing, exit 3;",
+      "                             skip: leave them out and count them in skipped_rows",
+      "",
+      "Output columns: evaluated_at, loss_function, slice, <slice columns>, rows, weight_sum, loss_sum,",
+      "  loss_mean, loss_stddev, loss_stderr, ci95_low, ci95_high, label_mean, prediction_mean, skipped_rows",
+      "  (+ run_id from the directory). A run publishes DIR/run_id=ID in one rename, with _summary.json.",
+      "",
+      "Exit codes: 0 done, 1 failed (unreadable input, I/O), 2 usage or column error, 3 invalid rows.",
+      "",
+      "Examples",
+      "  --input preds/ --output metrics/ --label label --logit logit --slice model --slice model,country",
+      "  --input preds/ --output metrics/ --label y --prob p --epsilon sklearn --weight w --run-id 2026-11-22",
+      "  --input preds/ --output metrics/ --label label --logits rawPrediction --label-smoothing 0.1",
+      "");
+}

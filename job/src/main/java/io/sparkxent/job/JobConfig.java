@@ -1,0 +1,253 @@
+package io.sparkxent.job;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import io.sparkxent.spark.LossParameter;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The evaluation job's options, immutable. The keys are the flag names without dashes, and a
+ * {@code --config} properties file may hold any of them; flags win over the file. {@link
+ * #from(Map)} builds one without a SparkSession, for tests.
+ */
+public final class JobConfig {
+  public static final String INPUT = "input";
+  public static final String OUTPUT = "output";
+  public static final String LABEL = "label";
+  public static final String LOGIT = "logit";
+  public static final String PROB = "prob";
+  public static final String LOGITS = "logits";
+  public static final String PROBS = "probs";
+  public static final String LOSS = "loss";
+  public static final String WEIGHT = "weight";
+  public static final String SLICE = "slice";
+  public static final String WHERE = "where";
+  public static final String FORMAT = "format";
+  public static final String SCORED_OUTPUT = "scored-output";
+  public static final String RUN_ID = "run-id";
+  public static final String ON_INVALID = "on-invalid";
+  public static final String CONFIG = "config";
+
+  private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
+      LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG);
+  private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
+  private static final List<String> FORMATS = List.of("parquet", "csv", "json");
+
+  private final List<String> inputs;
+  private final String output;
+  private final String labelColumn;
+  private final String predictionKind;
+  private final String predictionColumn;
+  private final Optional<String> lossName;
+  private final Map<LossParameter, String> lossParameters;
+  private final Optional<String> weightColumn;
+  private final List<List<String>> slices;
+  private final Optional<String> where;
+  private final String format;
+  private final Optional<String> scoredOutput;
+  private final String runId;
+  private final boolean skipInvalidRows;
+
+  private JobConfig(Map<String, String> options) {
+    inputs = splitList(required(options, INPUT), ",");
+    output = required(options, OUTPUT);
+    labelColumn = required(options, LABEL);
+    List<String> given = PREDICTION_KEYS.stream().filter(options::containsKey).toList();
+    if (given.size() != 1) {
+      throw new UsageException("give exactly one of --logit, --prob, --logits, --probs (got "
+          + (given.isEmpty() ? "none" : String.join(", ", given)) + ")");
+    }
+    predictionKind = given.get(0);
+    predictionColumn = options.get(predictionKind);
+    lossName = Optional.ofNullable(options.get(LOSS)).map(name -> name.toLowerCase(Locale.ROOT));
+    Map<LossParameter, String> parameters = new LinkedHashMap<>();
+    for (LossParameter parameter : LossParameter.values()) {
+      if (options.containsKey(parameter.jobFlag())) {
+        parameters.put(parameter, options.get(parameter.jobFlag()));
+      }
+    }
+    lossParameters = Collections.unmodifiableMap(parameters);
+    weightColumn = Optional.ofNullable(options.get(WEIGHT));
+    slices = parseSlices(options.getOrDefault(SLICE, ""));
+    where = Optional.ofNullable(options.get(WHERE));
+    format = options.getOrDefault(FORMAT, "parquet").toLowerCase(Locale.ROOT);
+    if (!FORMATS.contains(format)) {
+      throw new UsageException("--format " + format + " is not one of " + String.join(", ", FORMATS));
+    }
+    scoredOutput = Optional.ofNullable(options.get(SCORED_OUTPUT));
+    runId = options.getOrDefault(RUN_ID,
+        ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")));
+    if (!runId.matches("[A-Za-z0-9_.:-]+")) {
+      throw new UsageException("--run-id " + runId + " may use only letters, digits and _ . : -");
+    }
+    String onInvalid = options.getOrDefault(ON_INVALID, "fail").toLowerCase(Locale.ROOT);
+    if (!onInvalid.equals("fail") && !onInvalid.equals("skip")) {
+      throw new UsageException("--on-invalid " + onInvalid + " is not fail or skip");
+    }
+    skipInvalidRows = onInvalid.equals("skip");
+  }
+
+  /** From option keys to values; {@code slice} holds slices separated by {@code ;}. */
+  public static JobConfig from(Map<String, String> options) {
+    for (String key : options.keySet()) {
+      if (!KEYS.contains(key) && LossParameter.byJobFlag(key).isEmpty()) {
+        throw new UsageException("unknown option --" + key + "; see --help");
+      }
+    }
+    return new JobConfig(options);
+  }
+
+  /**
+   * From command-line flags ({@code --key value}, {@code --slice} repeatable), over the
+   * {@code --config} file's keys if one is given. Returns empty for {@code --help}.
+   */
+  public static Optional<JobConfig> parse(String[] args) {
+    Map<String, String> flags = new LinkedHashMap<>();
+    List<String> slices = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) {
+        return Optional.empty();
+      }
+      if (!arg.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + arg + "'; options look like --input PATH");
+      }
+      String key = arg.substring(2);
+      String value;
+      int equals = key.indexOf('=');
+      if (equals >= 0) {
+        value = key.substring(equals + 1);
+        key = key.substring(0, equals);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new UsageException("--" + key + " needs a value");
+      }
+      if (key.equals(SLICE)) {
+        slices.add(value);
+      } else {
+        flags.put(key, value);
+      }
+    }
+    if (!slices.isEmpty()) {
+      flags.put(SLICE, String.join(";", slices));
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    if (flags.containsKey(CONFIG)) {
+      options.putAll(readConfigFile(Paths.get(flags.get(CONFIG))));
+    }
+    options.putAll(flags);
+    options.remove(CONFIG);
+    return Optional.of(from(options));
+  }
+
+  private static Map<String, String> readConfigFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UsageException("cannot read --config " + file + ": " + e.getMessage());
+    }
+    Map<String, String> options = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(key -> options.put(key, properties.getProperty(key).trim()));
+    return options;
+  }
+
+  private static String required(Map<String, String> options, String key) {
+    String value = options.get(key);
+    if (value == null || value.isBlank()) {
+      throw new UsageException("--" + key + " is required; see --help");
+    }
+    return value;
+  }
+
+  private static List<String> splitList(String text, String separator) {
+    return Arrays.stream(text.split(separator)).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static List<List<String>> parseSlices(String text) {
+    List<List<String>> result = new ArrayList<>();
+    for (String slice : splitList(text, ";")) {
+      List<String> columns = splitList(slice, ",");
+      if (!result.contains(columns)) {
+        result.add(columns);
+      }
+    }
+    return List.copyOf(result);
+  }
+
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  public String labelColumn() {
+    return labelColumn;
+  }
+
+  /** {@code logit}, {@code prob}, {@code logits} or {@code probs}: which flag named the prediction. */
+  public String predictionKind() {
+    return predictionKind;
+  }
+
+  public String predictionColumn() {
+    return predictionColumn;
+  }
+
+  public Optional<String> lossName() {
+    return lossName;
+  }
+
+  /** The loss parameters given ({@code --label-smoothing 0.1}), in declaration order. */
+  public Map<LossParameter, String> lossParameters() {
+    return lossParameters;
+  }
+
+  public Optional<String> weightColumn() {
+    return weightColumn;
+  }
+
+  /** The slicings, each a list of columns ({@code [[model], [model, country]]}). */
+  public List<List<String>> slices() {
+    return slices;
+  }
+
+  public Optional<String> where() {
+    return where;
+  }
+
+  public String format() {
+    return format;
+  }
+
+  public Optional<String> scoredOutput() {
+    return scoredOutput;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public boolean skipInvalidRows() {
+    return skipInvalidRows;
+  }
+}

@@ -1,0 +1,33 @@
+package io.sparkxent.spark;
+
+import java.util.List;
+import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
+
+/**
+ * A function of this library as every entry point needs it: Spark's {@link UnboundFunction} (what
+ * the function catalog returns and the session extension binds), plus what {@code DESCRIBE
+ * FUNCTION EXTENDED}, the README's function table and the Java UDF registration read.
+ */
+public interface XentFunction extends UnboundFunction {
+  /** One line per accepted argument list: {@code bce_logits(label, logit [, label_smoothing])}. */
+  List<String> usage();
+
+  /** What the function computes, in one line. */
+  String summary();
+
+  /** SQL examples with their results. */
+  List<FunctionExample> examples();
+
+  /** Spark's function group: {@code math_funcs} for per-row losses, {@code agg_funcs} for sums. */
+  String group();
+
+  /** The Java UDF class for {@code spark.udf().registerJava}, or null when there is none. */
+  default Class<?> javaUdfClass() {
+    return null;
+  }
+
+  @Override
+  default String description() {
+    return String.join("\n    ", usage()) + " - " + summary();
+  }
+}

@@ -1,0 +1,243 @@
+package io.sparkxent.spark.execution;
+
+import io.sparkxent.spark.aggregates.LossAggregateFunction;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
+import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.expressions.codegen.JavaCode;
+import org.apache.spark.sql.execution.BlockingOperatorWithCodegen;
+import org.apache.spark.sql.execution.CodegenSupport;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The first step of an exact aggregation: per partition, one {@link LossStates} per grouping key,
+ * fed from the child's columns (the keys, then each aggregate's loss and weight), emitted as
+ * canonical bytes.
+ *
+ * <p>Without keys the step joins the whole-stage generated code of the scan and the projection
+ * that computes the losses: each row is two local variables handed to {@link LossStates#add},
+ * with no row written or read, as Spark does for {@code avg}. With keys (or without whole-stage
+ * code) it iterates the child's rows and holds at most {@value #MAX_GROUPS} groups: when more
+ * arrive it emits the partial states and starts a new round, which the final step's merge
+ * absorbs, so memory stays bounded for any number of keys.
+ */
+public final class ExactPartialAggregateExec extends ExactAggregateExec implements BlockingOperatorWithCodegen {
+  private static final long serialVersionUID = 1L;
+  public static final int MAX_GROUPS = 4096;
+  private transient CodegenSupport parent;
+  // The generated name of the task's LossStates, set by doProduce for doConsume.
+  private transient String statesTerm;
+
+  private final Seq<Seq<Attribute>> inputs;
+
+  /** @param inputs each function's loss (and weight) column of the child */
+  public ExactPartialAggregateExec(Seq<Attribute> keys, Seq<LossAggregateFunction<?>.Bound> functions,
+      Seq<Seq<Attribute>> inputs, Seq<Attribute> states, SparkPlan child) {
+    super(keys, functions, states, child);
+    this.inputs = inputs;
+    CodegenSupport.$init$(this);
+    BlockingOperatorWithCodegen.$init$(this);
+  }
+
+  @Override
+  Object[] arguments() {
+    return new Object[] {keys, functions, inputs, states, child};
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return AttributeSet.apply(ExactAggregateExec.expressions(states));
+  }
+
+  @Override
+  public Seq<Attribute> output() {
+    List<Attribute> output = new ArrayList<>(CollectionConverters.asJava(keys));
+    output.addAll(CollectionConverters.asJava(states));
+    return ExactAggregateStrategy.seq(output);
+  }
+
+  @Override
+  public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> children) {
+    return new ExactPartialAggregateExec(keys, functions, inputs, states, children.head());
+  }
+
+  @Override
+  public RDD<InternalRow> doExecute() {
+    int[][] ordinals = inputOrdinals();
+    DataType[] outputTypes = CollectionConverters.asJava(output()).stream()
+        .map(Attribute::dataType).toArray(DataType[]::new);
+    Partition partition = new Partition(functionList(), ordinals[0], ordinals[1], keys, child.output(), outputTypes);
+    return child.execute().toJavaRDD().mapPartitions(partition).rdd();
+  }
+
+  /** The child's ordinals of each aggregate's loss and weight (-1: unweighted). */
+  private int[][] inputOrdinals() {
+    List<Seq<Attribute>> list = CollectionConverters.asJava(inputs);
+    int[][] ordinals = new int[2][list.size()];
+    for (int i = 0; i < list.size(); i++) {
+      List<Attribute> columns = CollectionConverters.asJava(list.get(i));
+      ordinals[0][i] = ordinal(columns.get(0));
+      ordinals[1][i] = columns.size() > 1 ? ordinal(columns.get(1)) : -1;
+    }
+    return ordinals;
+  }
+
+  private int ordinal(Expression column) {
+    List<Attribute> input = CollectionConverters.asJava(child.output());
+    for (int i = 0; i < input.size(); i++) {
+      if (input.get(i).semanticEquals(column)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException(column + " is not a column of " + input);
+  }
+
+  // Whole-stage code generation, without keys.
+
+  @Override
+  public boolean supportCodegen() {
+    return keys.isEmpty();
+  }
+
+  @Override
+  public CodegenSupport parent() {
+    return parent;
+  }
+
+  @Override
+  public void parent_$eq(CodegenSupport parent) {
+    this.parent = parent;
+  }
+
+  @Override
+  public Seq<RDD<InternalRow>> inputRDDs() {
+    return ((CodegenSupport) child).inputRDDs();
+  }
+
+  @Override
+  public String doProduce(CodegenContext ctx) {
+    String statesClass = LossStates.class.getName();
+    String functionsTerm = ctx.addReferenceObj("xentFunctions", functionList(), List.class.getName());
+    statesTerm = ctx.addMutableState(statesClass, "xentStates", name -> "", false, true);
+    String done = ctx.addMutableState("boolean", "xentDone", name -> "", false, true);
+    String name = ctx.freshName("xentAggregate");
+    String aggregate = ctx.addNewFunction(name,
+        "private void " + name + "() throws java.io.IOException {\n"
+            + "  " + statesTerm + " = new " + statesClass + "(" + functionsTerm + ");\n"
+            + ((CodegenSupport) child).produce(ctx, this) + "\n}\n", false);
+    StringBuilder output = new StringBuilder();
+    List<ExprCode> outputValues = new ArrayList<>();
+    for (int i = 0; i < functions.size(); i++) {
+      String bytes = ctx.freshName("xentStateBytes");
+      output.append("byte[] ").append(bytes).append(" = ").append(statesTerm).append(".bytes(").append(i).append(");\n");
+      outputValues.add(ExprCode.forNonNullValue(JavaCode.variable(bytes, DataTypes.BinaryType)));
+    }
+    return "while (!" + done + ") {\n"
+        + "  " + done + " = true;\n"
+        + "  " + aggregate + "();\n"
+        + output
+        + consume(ctx, ExactAggregateStrategy.seq(outputValues), null) + "\n"
+        + "}\n";
+  }
+
+  @Override
+  public String doConsume(CodegenContext ctx, Seq<ExprCode> input, ExprCode row) {
+    List<ExprCode> columns = CollectionConverters.asJava(input);
+    int[][] ordinals = inputOrdinals();
+    StringBuilder code = new StringBuilder(evaluateVariables(input));
+    for (int i = 0; i < ordinals[0].length; i++) {
+      ExprCode loss = columns.get(ordinals[0][i]);
+      ExprCode weight = ordinals[1][i] < 0 ? null : columns.get(ordinals[1][i]);
+      code.append(statesTerm).append(".add(").append(i)
+          .append(", ").append(loss.isNull()).append(", ").append(loss.value())
+          .append(", ").append(weight == null ? "true" : weight.isNull())
+          .append(", ").append(weight == null ? "0.0" : weight.value()).append(");\n");
+    }
+    return code.toString();
+  }
+
+  /** The per-partition loop of {@link #doExecute}, shipped to the executors. */
+  private static final class Partition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final List<LossAggregateFunction<?>.Bound> functions;
+    private final int[] lossOrdinals;
+    private final int[] weightOrdinals;
+    private final Seq<Attribute> keys;
+    private final Seq<Attribute> input;
+    private final DataType[] outputTypes;
+
+    Partition(List<LossAggregateFunction<?>.Bound> functions, int[] lossOrdinals, int[] weightOrdinals,
+        Seq<Attribute> keys, Seq<Attribute> input, DataType[] outputTypes) {
+      this.functions = functions;
+      this.lossOrdinals = lossOrdinals;
+      this.weightOrdinals = weightOrdinals;
+      this.keys = keys;
+      this.input = input;
+      this.outputTypes = outputTypes;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      // Generated classes are not serializable: build them here, on the executor.
+      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input);
+      UnsafeProjection outputOf = UnsafeProjection.create(outputTypes);
+      if (keys.isEmpty()) {
+        LossStates states = new LossStates(functions);
+        while (rows.hasNext()) {
+          states.add(rows.next(), lossOrdinals, weightOrdinals);
+        }
+        InternalRow output = outputOf.apply(new JoinedRow(new GenericInternalRow(0), states.bytes()));
+        return Collections.singletonList(output).iterator();
+      }
+      return new Iterator<>() {
+        private final Map<UnsafeRow, LossStates> groups = new HashMap<>();
+        private Iterator<Map.Entry<UnsafeRow, LossStates>> emitting = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          if (!emitting.hasNext() && rows.hasNext()) {
+            groups.clear();
+            while (groups.size() < MAX_GROUPS && rows.hasNext()) {
+              InternalRow row = rows.next();
+              UnsafeRow key = keyOf.apply(row);
+              LossStates states = groups.get(key);
+              if (states == null) {
+                states = new LossStates(functions);
+                groups.put(key.copy(), states);
+              }
+              states.add(row, lossOrdinals, weightOrdinals);
+            }
+            emitting = groups.entrySet().iterator();
+          }
+          return emitting.hasNext();
+        }
+
+        @Override
+        public InternalRow next() {
+          Map.Entry<UnsafeRow, LossStates> group = emitting.next();
+          return outputOf.apply(new JoinedRow(group.getKey(), group.getValue().bytes()));
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.sparkxent.spark;
+
+import io.sparkxent.spark.execution.ExactAggregateStrategy;
+import io.sparkxent.spark.execution.ExactPartialAggregateExec;
+import static io.sparkxent.spark.SharedSpark.spark;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our planning of the exact aggregates ({@link ExactAggregateStrategy}) against Spark's own route
+ * for typed aggregates: the same rows, bit for bit, for every query shape, and the plans it is
+ * meant to produce.
+ */
+class ExactAggregatePlanningTest {
+  private static final int ROWS = 12_000;
+
+  @BeforeAll
+  static void predictions() {
+    SplittableRandom random = new SplittableRandom(7);
+    List<Row> rows = new ArrayList<>();
+    double[] keys = {0.0, -0.0, Double.NaN, 1.5};
+    for (int i = 0; i < ROWS; i++) {
+      double magnitude = Math.pow(10, random.nextDouble() * 40 - 20);
+      rows.add(RowFactory.create(
+          i % 7 == 0 ? null : "m" + (i % 3),
+          i % 11 == 0 ? null : "s" + (i % 5),
+          keys[i % 4],
+          // more distinct keys per partition than the partial step holds at once
+          i % (ExactPartialAggregateExec.MAX_GROUPS + 1000),
+          (double) random.nextInt(2),
+          i % 13 == 0 ? null : random.nextBoolean() ? magnitude : -magnitude,
+          random.nextDouble() * 3));
+    }
+    StructType schema = new StructType()
+        .add("model", DataTypes.StringType)
+        .add("segment", DataTypes.StringType)
+        .add("threshold", DataTypes.DoubleType)
+        .add("user", DataTypes.IntegerType)
+        .add("label", DataTypes.DoubleType)
+        .add("logit", DataTypes.DoubleType)
+        .add("weight", DataTypes.DoubleType);
+    spark().createDataFrame(rows, schema).repartition(3).createOrReplaceTempView("scored");
+  }
+
+  private static final String[] QUERIES = {
+    "SELECT loss_mean(bce_logits(label, logit)) FROM scored",
+    "SELECT loss_sum(bce_logits(label, logit)), loss_mean(bce_logits(label, logit), weight),"
+        + " loss_stats(bce_logits(label, logit), weight), loss_stats(logit) FROM scored",
+    "SELECT 2 * loss_mean(bce_logits(label, logit)) + 1, loss_mean(bce_logits(label, logit)) FROM scored",
+    "SELECT loss_mean(logit) FROM scored WHERE label > 5",
+    "SELECT model, loss_mean(bce_logits(label, logit), weight), loss_stats(bce_logits(label, logit))"
+        + " FROM scored GROUP BY model",
+    "SELECT threshold, loss_sum(logit) FROM scored GROUP BY threshold",
+    "SELECT user % 3 AS bucket, loss_mean(bce_logits(label, logit)) FROM scored GROUP BY user % 3",
+    "SELECT user, loss_sum(bce_logits(label, logit)), loss_stats(logit, weight) FROM scored GROUP BY user",
+    "SELECT model, segment, grouping_id() AS level, loss_stats(bce_logits(label, logit), weight) FROM scored"
+        + " GROUP BY GROUPING SETS ((), (model), (model, segment))",
+    "SELECT model, loss_mean(logit) AS m FROM scored GROUP BY model HAVING loss_mean(logit) > -1e30",
+    "SELECT model, loss_sum(logit) FROM scored WHERE label > 5 GROUP BY model",
+  };
+
+  @Test
+  void everyShapeGivesSparksRowsBitForBit() {
+    for (String query : QUERIES) {
+      List<String> ours = sorted(() -> spark().sql(query));
+      List<String> sparks = withConf(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false", () -> sorted(() -> spark().sql(query)));
+      List<String> interpreted = withConf("spark.sql.codegen.wholeStage", "false", () -> sorted(() -> spark().sql(query)));
+      assertThat(ours).as(query).isEqualTo(sparks).isEqualTo(interpreted);
+      if (!ours.isEmpty()) { // else adaptive execution replaces the plan by an empty relation
+        assertThat(planOf(query)).as(query).contains("ExactFinalAggregate").doesNotContain("ObjectHashAggregate");
+      }
+    }
+    assertThat(sorted(() -> spark().sql(QUERIES[7]))).hasSize(ExactPartialAggregateExec.MAX_GROUPS + 1000);
+    assertThat(sorted(() -> spark().sql(QUERIES[5]))).as("-0.0 and 0.0 are one key, as are NaNs").hasSize(3);
+    assertThat(sorted(() -> spark().sql(QUERIES[3]))).hasSize(1);
+    assertThat(sorted(() -> spark().sql(QUERIES[10]))).isEmpty();
+  }
+
+  @Test
+  void globalAggregatesRunInTheScansGeneratedCode() {
+    String plan = planOf("SELECT loss_mean(bce_logits(label, logit)) FROM scored");
+    assertThat(plan).containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[xent.loss_mean\\(loss\\)\\]");
+    assertThat(planOf("SELECT model, loss_mean(logit) FROM scored GROUP BY model"))
+        .contains("ExactPartialAggregate").doesNotContain("*(1) ExactPartialAggregate");
+  }
+
+  @Test
+  void otherAggregationsAreLeftToSpark() {
+    assertThat(planOf("SELECT loss_mean(logit), count(*) FROM scored")).contains("ObjectHashAggregate")
+        .doesNotContain("Exact");
+    assertThat(planOf("SELECT loss_mean(logit) FILTER (WHERE label > 0) FROM scored")).doesNotContain("Exact");
+    assertThat(planOf("SELECT loss_mean(DISTINCT logit) FROM scored")).doesNotContain("ExactFinal");
+    assertThat(spark().sql("SELECT loss_mean(logit) FILTER (WHERE label > 0), loss_mean(logit), count(*) FROM scored")
+        .collectAsList()).hasSize(1);
+  }
+
+  @Test
+  void invalidWeightsFailWithTheFunctionsMessageOnEveryPath() {
+    for (String query : new String[] {
+        "SELECT loss_mean(logit, weight - 2) FROM scored",
+        "SELECT model, loss_mean(logit, weight - 2) FROM scored GROUP BY model"}) {
+      assertThatThrownBy(() -> spark().sql(query).collectAsList())
+          .hasStackTraceContaining("loss_mean: weight = -")
+          .hasStackTraceContaining("is invalid; expected a finite number >= 0");
+    }
+  }
+
+  // Adaptive execution plans again after the cache's stage: the plan must then be recognised.
+  @Test
+  @Timeout(120)
+  void cachedInputWithNondeterministicColumnsCompletes() {
+    Dataset<Row> cached = spark().sql("SELECT randn(1) * 30 AS logit, CAST(id % 2 AS DOUBLE) AS label FROM range(3000)")
+        .repartition(4).cache();
+    try {
+      cached.count();
+      Supplier<String> query = () -> cached.selectExpr("loss_mean(bce_logits(label, logit))").first().toString();
+      assertThat(query.get()).isEqualTo(withConf(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false", query));
+      assertThat(cached.groupBy("label").agg(functions.expr("loss_sum(logit)")).collectAsList()).hasSize(2);
+    } finally {
+      cached.unpersist();
+    }
+  }
+
+  @Test
+  void equalSubqueriesShareOneExchangeAndStayCorrect() {
+    String query = "SELECT a.m, b.m, c.s FROM (SELECT loss_mean(logit) AS m FROM scored) a"
+        + " CROSS JOIN (SELECT loss_mean(logit) AS m FROM scored) b CROSS JOIN (SELECT loss_sum(logit) AS s FROM scored) c";
+    Row row = spark().sql(query).first();
+    assertThat(row.getDouble(0)).isEqualTo(row.getDouble(1));
+    assertThat(row.getDouble(2)).isEqualTo(spark().sql("SELECT loss_sum(logit) FROM scored").first().getDouble(0));
+  }
+
+  private static String planOf(String query) {
+    Dataset<Row> frame = spark().sql(query);
+    frame.collectAsList();
+    return frame.queryExecution().executedPlan().toString();
+  }
+
+  // Rows as text: Double.toString tells every double apart (-0.0 too), unlike Row.equals.
+  private static List<String> sorted(Supplier<Dataset<Row>> frame) {
+    return frame.get().collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  private static <T> T withConf(String key, String value, Supplier<T> body) {
+    spark().conf().set(key, value);
+    try {
+      return body.get();
+    } finally {
+      spark().conf().unset(key);
+    }
+  }
+}
