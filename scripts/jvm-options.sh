@@ -16,7 +16,23 @@ quiet_mvn() {
   fi
   rm -f "$log"
 }
-# The job's shaded jar for the Spark line this build targets (named as Maven names it).
+# The Spark line to run on (scripts take --line LINE, or XENT_LINE), its job module and shaded jar.
+XENT_LINES="3.5_2.12 3.5_2.13 4.0_2.13 4.1_2.13"
 XENT_LINE="${XENT_LINE:-4.1_2.13}"
+if [[ " $XENT_LINES " != *" $XENT_LINE "* ]]; then
+  echo "error: --line $XENT_LINE is not a Spark line of this build; the lines are: $XENT_LINES" >&2
+  exit 2
+fi
+export XENT_LINE
+XENT_SCALA="${XENT_LINE#*_}"
 XENT_VERSION="$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml")"
-JOB_JAR="job/target/spark-xent-job-$XENT_LINE-$XENT_VERSION.jar"
+JOB_MODULE="job/v$XENT_LINE"
+JOB_JAR="$JOB_MODULE/target/spark-xent-job-$XENT_LINE-$XENT_VERSION.jar"
+# Builds the job of the line (and what it needs) when its jar is missing or older than a source.
+build_job() {
+  if [[ ! -f "$JOB_JAR" || -n "$(find "$root/pom.xml" "$root"/{core,codegen,spark,job} -newer "$JOB_JAR" -type f \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -not -path '*/target/*' | head -n 1)" ]]; then
+    echo "building $JOB_JAR ..." >&2
+    quiet_mvn -DskipTests install -Dline="$XENT_LINE" -pl "$JOB_MODULE" -am
+  fi
+}

@@ -2,17 +2,16 @@
 # Runs the evaluation job through spark-submit's own entry point (SparkSubmit) on local[*], from
 # the Maven-resolved Spark jars: no Spark installation needed. Builds what is missing, writes
 # example predictions once, evaluates them per model and per model and country.
-#   scripts/run-local.sh                 the example
+#   scripts/run-local.sh                 the example, on Spark 4.1 (Scala 2.13)
+#   scripts/run-local.sh --line 3.5_2.12 the example on another Spark line (3.5_2.12, 3.5_2.13, 4.0_2.13, 4.1_2.13)
 #   scripts/run-local.sh --input ... --output ... --label ... --logit ...   your own data
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--line" ]]; then export XENT_LINE="${2:?--line needs a Spark line, e.g. 3.5_2.12}"; shift 2; fi
 source scripts/jvm-options.sh
+build_job
 jar="$JOB_JAR"
-if [[ ! -f "$jar" || -n "$(find pom.xml core/pom.xml core/src/main codegen/src/main spark/pom.xml spark/src/main job/pom.xml job/src/main -newer "$jar" -type f | head -n 1)" ]]; then
-  echo "building $jar ..." >&2
-  quiet_mvn -DskipTests install -pl job -am
-fi
-classpath="$(scripts/classpath.sh job spark)"
+classpath="$(scripts/classpath.sh "$JOB_MODULE" spark)"
 args=("$@")
 if [[ ${#args[@]} -eq 0 ]]; then
   data=data/example-predictions

@@ -7,8 +7,9 @@
 # Workers: 1 core and 1 GiB each (XENT_WORKER_CORES, XENT_WORKER_MEMORY to change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--line" ]]; then export XENT_LINE="${2:?--line needs a Spark line, e.g. 3.5_2.12}"; shift 2; fi
 source scripts/jvm-options.sh
-home="$PWD/job/target/spark-home"
+home="$PWD/$JOB_MODULE/target/spark-home"
 run="$home/run"
 command="${1:-status}"
 port="${2:-7077}"
@@ -19,7 +20,7 @@ make_home() {
   rm -rf "$home/jars"
   mkdir -p "$home/jars" "$run"
   touch "$home/RELEASE"
-  tr ':' '\n' <<<"$(scripts/classpath.sh job spark)" | while read -r jar; do
+  tr ':' '\n' <<<"$(scripts/classpath.sh "$JOB_MODULE" spark)" | while read -r jar; do
     ln -sf "$jar" "$home/jars/$(basename "$jar")"
   done
 }
@@ -27,7 +28,7 @@ make_home() {
 daemon() { # name class args...
   local name="$1"; shift
   # Spark's default logging (INFO): the start-up waits for the daemons' INFO lines
-  SPARK_HOME="$home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 nohup java -Xmx512m $SPARK_JAVA_OPTS \
+  SPARK_HOME="$home" SPARK_SCALA_VERSION="$XENT_SCALA" SPARK_LOCAL_IP=127.0.0.1 nohup java -Xmx512m $SPARK_JAVA_OPTS \
     -Dspark.ui.enabled=false \
     -cp "$home/jars/*" "$@" >"$run/$name.log" 2>&1 &
   echo $! >"$run/$name.pid"

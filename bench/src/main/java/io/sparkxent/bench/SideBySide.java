@@ -142,7 +142,9 @@ public final class SideBySide {
     System.out.println();
     System.out.println(table);
     Files.createDirectories(results);
-    Path file = results.resolve(LocalDate.now() + "-rows" + rows + ".md");
+    // the line in the name for lines other than the default, so each line's results stay apart
+    String line = System.getProperty("xent.line", "4.1_2.13");
+    Path file = results.resolve(LocalDate.now() + "-rows" + rows + (line.equals("4.1_2.13") ? "" : "-spark" + line) + ".md");
     Files.writeString(file, table);
     System.out.println("written to " + file);
     spark.stop();

@@ -22,7 +22,6 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Reduces the scored rows to one metrics row per slice value plus the {@code overall} row, in one
@@ -72,19 +71,14 @@ final class SliceMetrics {
       return scored.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
     }
     aggregates.add(0, grouping_id(sliceColumns.stream().map(XentColumns::column).toArray(Column[]::new)).as(GROUPING));
-    List<scala.collection.immutable.Seq<Column>> sets = new ArrayList<>();
-    sets.add(seq(List.of()));
-    slices.forEach(slice -> sets.add(seq(slice.stream().map(XentColumns::column).toList())));
-    return scored.groupingSets(seq(sets), seq(sliceColumns.stream().map(XentColumns::column).toList()))
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
+    List<List<Column>> sets = new ArrayList<>();
+    sets.add(List.of());
+    slices.forEach(slice -> sets.add(slice.stream().map(XentColumns::column).toList()));
+    return SliceGrouping.aggregate(scored, sets, sliceColumns.stream().map(XentColumns::column).toList(), aggregates);
   }
 
   private Column exact(String function, Column value) {
     return weighted ? call_function(function, value, col(LossSpec.WEIGHT)) : call_function(function, value);
-  }
-
-  private static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
-    return CollectionConverters.asScala(list).toSeq();
   }
 
   /** The metrics table's schema (without run_id, which is the partition directory). */

@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkSubmitIT {
   private static final Path ROOT = Paths.get(System.getProperty("project.root", ".."));
-  private static final String JAR = System.getProperty("job.jar", "target/spark-xent-job.jar");
+  private static final String JAR = System.getProperty("job.jar");
+  /** The Spark line this module builds, whose Spark the cluster runs. */
+  private static final String LINE = System.getProperty("xent.line", "4.1_2.13");
 
   @TempDir
   static Path dir;
@@ -71,6 +73,28 @@ class SparkSubmitIT {
         .isEqualTo(Exact.correctlyRounded(sum.divide(weights, new MathContext(100, RoundingMode.HALF_EVEN))));
   }
 
+  /**
+   * {@code --packages io.sparkxent:spark-xent-<line>:<version>} as a user types it, resolved by
+   * Spark's own resolver from the local Maven repository that {@code mvn install} filled (offline:
+   * nothing else is asked for): the job's classes alone (the unshaded jar) find the functions there.
+   */
+  @Test
+  void packagesResolveTheFunctionsFromTheLocalMavenRepository() throws Exception {
+    Path output = dir.resolve("packages-metrics");
+    String coordinates = "io.sparkxent:spark-xent-" + LINE + ":" + System.getProperty("xent.version");
+    List<String> args = new ArrayList<>(List.of("--packages", coordinates,
+        "--conf", "spark.jars.ivy=" + dir.resolve("ivy"), "--"));
+    args.addAll(List.of("--input", oneFile.toString(), "--output", output.toString(), "--label", "label",
+        "--logit", "logit", "--weight", "weight", "--slice", "model", "--run-id", "packages"));
+    Result result = launch(System.getProperty("job.classes.jar"), "local[2]", args.toArray(new String[0]));
+    assertThat(result.code).as(result.log).isZero();
+    assertThat(result.log).contains("found io.sparkxent#spark-xent-" + LINE + ";" + System.getProperty("xent.version") + " in local-m2-cache");
+    Result shaded = submit("local[2]", oneFile, dir.resolve("shaded-metrics"), "shaded");
+    assertThat(shaded.code).as(shaded.log).isZero();
+    assertThat(metrics(output).get(0).<Double>getAs("loss_mean"))
+        .isEqualTo(metrics(dir.resolve("shaded-metrics")).get(0).<Double>getAs("loss_mean"));
+  }
+
   @Test
   void userMistakesExitTwoWithOneLineAndNoStackTrace() throws Exception {
     Result result = run("local[1]", "--input", oneFile.toString(), "--output", dir.resolve("never").toString(),
@@ -87,8 +111,8 @@ class SparkSubmitIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process start = new ProcessBuilder("bash", "scripts/standalone-cluster.sh", "start", Integer.toString(port))
-        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    Process start = new ProcessBuilder("bash", "scripts/standalone-cluster.sh", "--line", LINE, "start",
+        Integer.toString(port)).directory(ROOT.toFile()).redirectErrorStream(true).start();
     String startLog = new String(start.getInputStream().readAllBytes());
     assertThat(start.waitFor(180, TimeUnit.SECONDS) && start.exitValue() == 0).as(startLog).isTrue();
     try {
@@ -110,7 +134,7 @@ class SparkSubmitIT {
             .isEqualTo(Double.doubleToRawLongBits(localRows.get(i).getAs("loss_mean")));
       }
     } finally {
-      new ProcessBuilder("bash", "scripts/standalone-cluster.sh", "stop").directory(ROOT.toFile())
+      new ProcessBuilder("bash", "scripts/standalone-cluster.sh", "--line", LINE, "stop").directory(ROOT.toFile())
           .redirectErrorStream(true).start().waitFor(60, TimeUnit.SECONDS);
     }
   }
@@ -132,6 +156,10 @@ class SparkSubmitIT {
 
   /** Spark options, then {@code --}, then the job's options (or only the job's options). */
   private static Result run(String master, String... args) throws Exception {
+    return launch(JAR, master, args);
+  }
+
+  private static Result launch(String jar, String master, String... args) throws Exception {
     List<String> sparkOptions = new ArrayList<>();
     List<String> jobOptions = new ArrayList<>(Arrays.asList(args));
     int separator = jobOptions.indexOf("--");
@@ -150,7 +178,7 @@ class SparkSubmitIT {
     command.addAll(List.of("--master", master, "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"));
     command.addAll(sparkOptions);
-    command.addAll(List.of("--class", EvaluationJob.class.getName(), JAR));
+    command.addAll(List.of("--class", EvaluationJob.class.getName(), jar));
     command.addAll(jobOptions);
     File log = Files.createTempFile(dir, "submit", ".log").toFile();
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();

@@ -26,8 +26,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.Platform;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The registry: every SQL function of spark-xent, once. The session extension, the function
@@ -81,8 +79,9 @@ public final class XentFunctions {
    * and {@code xent.name(...)} calls through {@link XentCatalog} thus compile to the same plan.
    */
   @SuppressWarnings("unchecked")
-  static Expression resolve(XentFunction function, Seq<Expression> arguments) {
-    List<Expression> args = CollectionConverters.asJava(arguments);
+  static Expression resolve(XentFunction function, scala.collection.Seq<Expression> given) {
+    List<Expression> args = ScalaCollections.javaList(given);
+    scala.collection.immutable.List<Expression> arguments = ScalaCollections.list(args);
     StructField[] fields = new StructField[args.size()];
     for (int i = 0; i < fields.length; i++) {
       Expression argument = args.get(i);

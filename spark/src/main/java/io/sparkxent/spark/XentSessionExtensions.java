@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.internal.config.ConfigEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.jdk.javaapi.CollectionConverters;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -15,7 +14,6 @@ import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import scala.Function1;
 import scala.Option;
 import scala.Tuple3;
-import scala.collection.immutable.Seq;
 import scala.runtime.BoxedUnit;
 
 /**
@@ -36,12 +34,12 @@ public final class XentSessionExtensions implements SparkSessionExtensionsProvid
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     XentConf.all(); // declares our settings with Spark's SQLConf, so that SET -v lists them
     for (XentFunction function : XentFunctions.all()) {
-      Function1<Seq<Expression>, Expression> builder =
+      Function1<scala.collection.Seq<Expression>, Expression> builder =
           arguments -> XentFunctions.resolve(function, arguments);
-      extensions.injectFunction(new Tuple3<>(identifier(function), info(function), builder));
+      extensions.injectFunction(description(identifier(function), info(function), builder));
     }
     extensions.injectPlannerStrategy(session -> {
-      List<String> unknown = XentConf.unknownKeys(CollectionConverters.asJava(session.conf().getAll()));
+      List<String> unknown = XentConf.unknownKeys(ScalaCollections.javaMap(session.conf().getAll()));
       if (!unknown.isEmpty()) {
         LOG.warn("spark-xent has no setting {} (its settings: {}); misspelt?", unknown,
             XentConf.all().stream().map(ConfigEntry::key).collect(Collectors.joining(", ")));
@@ -49,6 +47,16 @@ public final class XentSessionExtensions implements SparkSessionExtensionsProvid
       return new ExactAggregateStrategy();
     });
     return BoxedUnit.UNIT;
+  }
+
+  /**
+   * Spark's function description. Its builder takes the default {@code Seq} of Spark's Scala
+   * version, which Java cannot name for both 2.12 and 2.13; both erase to the same class.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Tuple3 description(FunctionIdentifier identifier, ExpressionInfo info,
+      Function1<scala.collection.Seq<Expression>, Expression> builder) {
+    return new Tuple3(identifier, info, builder);
   }
 
   private static FunctionIdentifier identifier(XentFunction function) {

@@ -8,17 +8,18 @@ import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.execution.SparkPlan;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkxent.spark.ScalaCollections;
+import scala.collection.Seq;
 
 /**
- * What the two steps of an exact aggregation share: the grouping keys, our bound aggregates, the
+ * What the two steps of an exact aggregation share (product elements are typed {@code
+ * scala.collection.Seq}, the one sequence type Scala 2.12 and 2.13 have in common): the grouping keys, our bound aggregates, the
  * binary columns that carry their states between the steps ({@link LossStates#bytes}, canonical
  * and free of Java serialization) and the child. Spark copies plan nodes by reflection on the
  * public constructor, with the product elements as arguments, so both steps list theirs in
  * constructor order.
  */
-abstract class ExactAggregateExec extends SparkPlan {
+abstract class ExactAggregateExec extends ExactPlanBase {
   private static final long serialVersionUID = 1L;
   final Seq<Attribute> keys;
   // The bound functions rather than Spark's aggregate expressions: those are CodegenFallback
@@ -46,8 +47,8 @@ abstract class ExactAggregateExec extends SparkPlan {
   public abstract AttributeSet producedAttributes();
 
   @Override
-  public Seq<SparkPlan> children() {
-    return ExactAggregateStrategy.seq(List.of(child));
+  public scala.collection.immutable.List<SparkPlan> children() {
+    return ScalaCollections.list(List.of(child));
   }
 
   @Override
@@ -79,15 +80,15 @@ abstract class ExactAggregateExec extends SparkPlan {
 
   /** The bound functions, in order; serializable, so tasks carry them. */
   List<LossAggregateFunction<?>.Bound> functionList() {
-    return new ArrayList<>(CollectionConverters.asJava(functions));
+    return new ArrayList<>(ScalaCollections.javaList(functions));
   }
 
   /**
    * Attributes or named expressions as the expressions Spark's projections take (Scala's named
    * expression traits are interfaces to Java, unrelated to the Expression class).
    */
-  static Seq<Expression> expressions(Seq<?> named) {
-    return ExactAggregateStrategy.seq(
-        CollectionConverters.asJava(named).stream().map(expression -> (Expression) expression).toList());
+  static scala.collection.immutable.List<Expression> expressions(Seq<?> named) {
+    return ScalaCollections.list(
+        ScalaCollections.javaList(named).stream().map(expression -> (Expression) expression).toList());
   }
 }

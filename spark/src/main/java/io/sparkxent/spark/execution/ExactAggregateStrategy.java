@@ -28,8 +28,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import scala.Option;
 import scala.Tuple4;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkxent.spark.ScalaCollections;
 
 /**
  * Plans an aggregation whose aggregates are all ours ({@code loss_sum}, {@code loss_mean}, {@code
@@ -44,15 +43,21 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class ExactAggregateStrategy extends SparkStrategy {
   @Override
-  public Seq<SparkPlan> apply(LogicalPlan plan) {
+  @SuppressWarnings("unchecked")
+  public scala.collection.immutable.List<SparkPlan> apply(LogicalPlan plan) {
     boolean enabled = XentConf.exactAggregatePlanning();
-    Option<Tuple4<Seq<NamedExpression>, Seq<AggregateExpression>, Seq<NamedExpression>, LogicalPlan>>
-        matched = plan.isStreaming() || !enabled ? Option.empty() : PhysicalAggregation$.MODULE$.unapply(plan);
+    // (grouping, aggregate expressions, result expressions, child); typed loosely, as the element
+    // types differ between Spark lines
+    Option<? extends Tuple4<?, ?, ?, ?>> matched =
+        plan.isStreaming() || !enabled ? Option.empty() : PhysicalAggregation$.MODULE$.unapply(plan);
     if (matched.isEmpty()) {
       return seq(List.of());
     }
-    List<NamedExpression> grouping = CollectionConverters.asJava(matched.get()._1());
-    List<AggregateExpression> aggregates = CollectionConverters.asJava(matched.get()._2());
+    List<NamedExpression> grouping = ScalaCollections.javaList((scala.collection.Seq<NamedExpression>) matched.get()._1());
+    List<AggregateExpression> aggregates =
+        ScalaCollections.javaList((scala.collection.Seq<AggregateExpression>) matched.get()._2());
+    scala.collection.Seq<NamedExpression> results = (scala.collection.Seq<NamedExpression>) matched.get()._3();
+    LogicalPlan child = (LogicalPlan) matched.get()._4();
     if (aggregates.isEmpty()
         || !aggregates.stream().allMatch(ExactAggregateStrategy::isExact)
         // Session windows need Spark's session merging between the two aggregation steps.
@@ -72,7 +77,7 @@ public final class ExactAggregateStrategy extends SparkStrategy {
       keys.add(named.toAttribute());
     }
     List<LossAggregateFunction<?>.Bound> functions = new ArrayList<>();
-    List<Seq<Attribute>> inputs = new ArrayList<>();
+    List<scala.collection.immutable.List<Attribute>> inputs = new ArrayList<>();
     List<Attribute> states = new ArrayList<>();
     List<Attribute> aggregateResults = new ArrayList<>();
     for (AggregateExpression aggregate : aggregates) {
@@ -80,7 +85,7 @@ public final class ExactAggregateStrategy extends SparkStrategy {
       LossAggregateFunction<?>.Bound bound =
           (LossAggregateFunction<?>.Bound) ((V2Aggregator<?, ?>) function).aggrFunc();
       List<Attribute> columns = new ArrayList<>();
-      List<Expression> arguments = CollectionConverters.asJava(function.children());
+      List<Expression> arguments = ScalaCollections.javaList(function.children());
       for (int i = 0; i < arguments.size(); i++) {
         Alias alias = new Alias(arguments.get(i), bound.name() + "_input", stableId(aggregate, "input " + i),
             seq(List.of()), Option.empty(), seq(List.of()));
@@ -96,10 +101,10 @@ public final class ExactAggregateStrategy extends SparkStrategy {
     // A physical projection over the child as planned: a logical Project made here would not be
     // part of the query's logical plan, and adaptive execution could not map the stages below
     // it (a cached table's scan) back to that plan, so it would plan them again forever.
-    SparkPlan input = new ProjectExec(seq(projection), planLater(matched.get()._4()));
+    SparkPlan input = new ProjectExec(seq(projection), planLater(child));
     SparkPlan partial = new ExactPartialAggregateExec(seq(keys), seq(functions), seq(inputs), seq(states), input);
     return seq(List.of(new ExactFinalAggregateExec(
-        seq(keys), seq(functions), seq(states), seq(aggregateResults), matched.get()._3(), partial)));
+        seq(keys), seq(functions), seq(states), seq(aggregateResults), results, partial)));
   }
 
   private static boolean isExact(AggregateExpression aggregate) {
@@ -120,7 +125,7 @@ public final class ExactAggregateStrategy extends SparkStrategy {
         UUID.nameUUIDFromBytes(("io.sparkxent.spark " + role).getBytes(UTF_8)));
   }
 
-  static <T> Seq<T> seq(List<T> list) {
-    return CollectionConverters.asScala(list).toList();
+  private static <T> scala.collection.immutable.List<T> seq(List<T> list) {
+    return ScalaCollections.list(list);
   }
 }

@@ -29,9 +29,8 @@ import org.apache.spark.sql.catalyst.plans.physical.Partitioning;
 import org.apache.spark.sql.catalyst.plans.physical.SinglePartition$;
 import org.apache.spark.sql.execution.SparkPlan;
 import scala.Option;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkxent.spark.ScalaCollections;
+import scala.collection.Seq;
 
 /**
  * The second step of an exact aggregation: merges the partial states of each key (its input is
@@ -66,27 +65,29 @@ public final class ExactFinalAggregateExec extends ExactAggregateExec {
   }
 
   @Override
-  public Seq<Attribute> output() {
-    return ExactAggregateStrategy.seq(
-        CollectionConverters.asJava(results).stream().map(NamedExpression::toAttribute).toList());
+  public scala.collection.immutable.List<Attribute> output() {
+    return ScalaCollections.list(
+        ScalaCollections.javaList(results).stream().map(NamedExpression::toAttribute).toList());
   }
 
   @Override
-  public Seq<Distribution> requiredChildDistribution() {
+  public scala.collection.immutable.List<Distribution> requiredChildDistribution() {
     Distribution distribution = keys.isEmpty()
         ? AllTuples$.MODULE$
         : new ClusteredDistribution(ExactAggregateExec.expressions(keys), ClusteredDistribution$.MODULE$.apply$default$2(),
             Option.empty());
-    return ExactAggregateStrategy.seq(List.of(distribution));
+    return ScalaCollections.list(List.of(distribution));
   }
 
+  // Raw: the element type is the default Seq of Spark's Scala version, which Java cannot name for both.
   @Override
-  public Seq<Seq<SortOrder>> requiredChildOrdering() {
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public scala.collection.immutable.List requiredChildOrdering() {
     List<SortOrder> ordering = new ArrayList<>();
-    for (Expression key : CollectionConverters.asJava(ExactAggregateExec.expressions(keys))) {
-      ordering.add(SortOrder$.MODULE$.apply(key, Ascending$.MODULE$, ExactAggregateStrategy.seq(List.of())));
+    for (Expression key : ScalaCollections.javaList(ExactAggregateExec.expressions(keys))) {
+      ordering.add(SortOrder$.MODULE$.apply(key, Ascending$.MODULE$, ScalaCollections.list(List.of())));
     }
-    return ExactAggregateStrategy.seq(List.of(ExactAggregateStrategy.seq(ordering)));
+    return ScalaCollections.list(List.of(ScalaCollections.list(ordering)));
   }
 
   @Override
@@ -96,8 +97,8 @@ public final class ExactFinalAggregateExec extends ExactAggregateExec {
   }
 
   @Override
-  public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> children) {
-    return new ExactFinalAggregateExec(keys, functions, states, aggregateResults, results, children.head());
+  SparkPlan withNewChild(SparkPlan newChild) {
+    return new ExactFinalAggregateExec(keys, functions, states, aggregateResults, results, newChild);
   }
 
   @Override
@@ -106,10 +107,10 @@ public final class ExactFinalAggregateExec extends ExactAggregateExec {
     if (keys.isEmpty() && input.getNumPartitions() == 0) {
       input = JavaSparkContext.fromSparkContext(sparkContext()).<InternalRow>parallelize(List.of(), 1).rdd();
     }
-    List<Attribute> resultInput = new ArrayList<>(CollectionConverters.asJava(keys));
-    resultInput.addAll(CollectionConverters.asJava(aggregateResults));
+    List<Attribute> resultInput = new ArrayList<>(ScalaCollections.javaList(keys));
+    resultInput.addAll(ScalaCollections.javaList(aggregateResults));
     Partition partition = new Partition(functionList(), keys, child.output(), results,
-        ExactAggregateStrategy.seq(resultInput));
+        ScalaCollections.list(resultInput));
     return input.toJavaRDD().mapPartitions(partition).rdd();
   }
 
@@ -134,8 +135,8 @@ public final class ExactFinalAggregateExec extends ExactAggregateExec {
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
       // Generated classes are not serializable: build them here, on the executor.
-      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input);
-      UnsafeProjection resultOf = UnsafeProjection.create(ExactAggregateExec.expressions(results), resultInput);
+      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input.toList());
+      UnsafeProjection resultOf = UnsafeProjection.create(ExactAggregateExec.expressions(results), resultInput.toList());
       int firstState = keys.size();
       if (keys.isEmpty()) {
         LossStates states = new LossStates(functions);

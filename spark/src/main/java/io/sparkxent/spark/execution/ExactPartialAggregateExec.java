@@ -25,9 +25,8 @@ import org.apache.spark.sql.execution.CodegenSupport;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import io.sparkxent.spark.ScalaCollections;
+import scala.collection.Seq;
 
 /**
  * The first step of an exact aggregation: per partition, one {@link LossStates} per grouping key,
@@ -48,11 +47,11 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   // The generated name of the task's LossStates, set by doProduce for doConsume.
   private transient String statesTerm;
 
-  private final Seq<Seq<Attribute>> inputs;
+  private final Seq<? extends Seq<Attribute>> inputs;
 
   /** @param inputs each function's loss (and weight) column of the child */
   public ExactPartialAggregateExec(Seq<Attribute> keys, Seq<LossAggregateFunction<?>.Bound> functions,
-      Seq<Seq<Attribute>> inputs, Seq<Attribute> states, SparkPlan child) {
+      Seq<? extends Seq<Attribute>> inputs, Seq<Attribute> states, SparkPlan child) {
     super(keys, functions, states, child);
     this.inputs = inputs;
     CodegenSupport.$init$(this);
@@ -70,21 +69,21 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   }
 
   @Override
-  public Seq<Attribute> output() {
-    List<Attribute> output = new ArrayList<>(CollectionConverters.asJava(keys));
-    output.addAll(CollectionConverters.asJava(states));
-    return ExactAggregateStrategy.seq(output);
+  public scala.collection.immutable.List<Attribute> output() {
+    List<Attribute> output = new ArrayList<>(ScalaCollections.javaList(keys));
+    output.addAll(ScalaCollections.javaList(states));
+    return ScalaCollections.list(output);
   }
 
   @Override
-  public SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> children) {
-    return new ExactPartialAggregateExec(keys, functions, inputs, states, children.head());
+  SparkPlan withNewChild(SparkPlan newChild) {
+    return new ExactPartialAggregateExec(keys, functions, inputs, states, newChild);
   }
 
   @Override
   public RDD<InternalRow> doExecute() {
     int[][] ordinals = inputOrdinals();
-    DataType[] outputTypes = CollectionConverters.asJava(output()).stream()
+    DataType[] outputTypes = ScalaCollections.javaList(output()).stream()
         .map(Attribute::dataType).toArray(DataType[]::new);
     Partition partition = new Partition(functionList(), ordinals[0], ordinals[1], keys, child.output(), outputTypes);
     return child.execute().toJavaRDD().mapPartitions(partition).rdd();
@@ -92,10 +91,10 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
 
   /** The child's ordinals of each aggregate's loss and weight (-1: unweighted). */
   private int[][] inputOrdinals() {
-    List<Seq<Attribute>> list = CollectionConverters.asJava(inputs);
+    List<? extends Seq<Attribute>> list = ScalaCollections.javaList(inputs);
     int[][] ordinals = new int[2][list.size()];
     for (int i = 0; i < list.size(); i++) {
-      List<Attribute> columns = CollectionConverters.asJava(list.get(i));
+      List<Attribute> columns = ScalaCollections.javaList(list.get(i));
       ordinals[0][i] = ordinal(columns.get(0));
       ordinals[1][i] = columns.size() > 1 ? ordinal(columns.get(1)) : -1;
     }
@@ -103,7 +102,7 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   }
 
   private int ordinal(Expression column) {
-    List<Attribute> input = CollectionConverters.asJava(child.output());
+    List<Attribute> input = ScalaCollections.javaList(child.output());
     for (int i = 0; i < input.size(); i++) {
       if (input.get(i).semanticEquals(column)) {
         return i;
@@ -130,8 +129,8 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   }
 
   @Override
-  public Seq<RDD<InternalRow>> inputRDDs() {
-    return ((CodegenSupport) child).inputRDDs();
+  public scala.collection.immutable.List<RDD<InternalRow>> inputRDDs() {
+    return ScalaCollections.list(ScalaCollections.javaList(((CodegenSupport) child).inputRDDs()));
   }
 
   @Override
@@ -156,15 +155,14 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
         + "  " + done + " = true;\n"
         + "  " + aggregate + "();\n"
         + output
-        + consume(ctx, ExactAggregateStrategy.seq(outputValues), null) + "\n"
+        + consume(ctx, ScalaCollections.list(outputValues), null) + "\n"
         + "}\n";
   }
 
   @Override
-  public String doConsume(CodegenContext ctx, Seq<ExprCode> input, ExprCode row) {
-    List<ExprCode> columns = CollectionConverters.asJava(input);
+  String consumeColumns(CodegenContext ctx, List<ExprCode> columns) {
     int[][] ordinals = inputOrdinals();
-    StringBuilder code = new StringBuilder(evaluateVariables(input));
+    StringBuilder code = new StringBuilder(evaluateVariables(ScalaCollections.list(columns)));
     for (int i = 0; i < ordinals[0].length; i++) {
       ExprCode loss = columns.get(ordinals[0][i]);
       ExprCode weight = ordinals[1][i] < 0 ? null : columns.get(ordinals[1][i]);
@@ -199,7 +197,7 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
       // Generated classes are not serializable: build them here, on the executor.
-      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input);
+      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input.toList());
       UnsafeProjection outputOf = UnsafeProjection.create(outputTypes);
       if (keys.isEmpty()) {
         LossStates states = new LossStates(functions);
