@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkThrowable;
@@ -47,6 +48,7 @@ public final class EvaluationJob {
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int INVALID_ROWS = 3;
+  public static final int CONCURRENT_RUN = 5;
 
   private EvaluationJob() {}
 
@@ -85,9 +87,12 @@ public final class EvaluationJob {
     } catch (InvalidRowsException e) {
       System.err.println("error: " + e.getMessage());
       return INVALID_ROWS;
-    } catch (InputException e) {
+    } catch (InputException | RunPublisher.OutputException e) {
       System.err.println("error: " + e.getMessage());
       return FAILED;
+    } catch (RunPublisher.ConcurrentRunException e) {
+      System.err.println("error: " + e.getMessage());
+      return CONCURRENT_RUN;
     } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, yet thrown
       System.err.println("error: the evaluation failed: " + rootMessage(e));
       e.printStackTrace();
@@ -108,6 +113,18 @@ public final class EvaluationJob {
 
   /** The whole run; throws {@link UsageException}, {@link InvalidRowsException}, {@link InputException}. */
   public static Result evaluate(SparkSession spark, JobConfig config) {
+    // before any data is read: repair what a crashed run left, check the outputs can be written, lock them
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (RunPublisher metricsOutput = RunPublisher.open(hadoop,
+            new Path(config.output(), "run_id=" + config.runId()), config.recover());
+        RunPublisher scoredOutput = config.scoredOutput()
+            .map(path -> RunPublisher.open(hadoop, new Path(path), config.recover())).orElse(null)) {
+      return evaluate(spark, config, metricsOutput, Optional.ofNullable(scoredOutput));
+    }
+  }
+
+  private static Result evaluate(SparkSession spark, JobConfig config, RunPublisher metricsOutput,
+      Optional<RunPublisher> scoredOutput) {
     long started = System.nanoTime();
     Dataset<Row> input = filter(read(spark, config), config);
     InputColumns columns = InputColumns.of(config, input.schema());
@@ -130,7 +147,7 @@ public final class EvaluationJob {
     }
 
     RunReport report = new RunReport(config, loss.lossLabel(), schema, rows, (System.nanoTime() - started) / 1e9);
-    write(spark, config, scored, input.columns(), schema, rows, report);
+    write(spark, config, scored, input.columns(), schema, rows, report, metricsOutput, scoredOutput);
     if (overall.getLong(schema.fieldIndex("rows")) == 0) {
       System.err.println("warning: no rows to evaluate (the input is empty"
           + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
@@ -190,36 +207,28 @@ public final class EvaluationJob {
 
   /** Writes the scored rows (if asked) and the metrics to staging, then publishes both. */
   private static void write(SparkSession spark, JobConfig config, Dataset<Row> scored, String[] inputColumns,
-      StructType schema, List<Row> rows, RunReport report) {
-    AtomicPublisher publisher = new AtomicPublisher(spark.sparkContext().hadoopConfiguration());
-    Path metricsDestination = new Path(config.output(), "run_id=" + config.runId());
-    Path metricsStaging = publisher.staging(metricsDestination);
-    Optional<Path> scoredDestination = config.scoredOutput().map(Path::new);
-    Optional<Path> scoredStaging = scoredDestination.map(publisher::staging);
-    try {
-      scoredStaging.ifPresent(staging -> {
-        String lossColumn = List.of(inputColumns).contains("loss") ? "xent_loss" : "loss";
-        List<Column> columns = new ArrayList<>();
-        for (String column : inputColumns) {
-          columns.add(column(column));
-        }
-        columns.add(col("_xent_loss").as(lossColumn));
-        readingInput(() -> {
-          scored.select(columns.toArray(new Column[0])).write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
-          return null;
-        });
+      StructType schema, List<Row> rows, RunReport report, RunPublisher metricsOutput,
+      Optional<RunPublisher> scoredOutput) {
+    scoredOutput.ifPresent(output -> {
+      String lossColumn = List.of(inputColumns).contains("loss") ? "xent_loss" : "loss";
+      List<Column> columns = new ArrayList<>();
+      for (String column : inputColumns) {
+        columns.add(column(column));
+      }
+      columns.add(col("_xent_loss").as(lossColumn));
+      readingInput(() -> {
+        scored.select(columns.toArray(new Column[0])).write().mode(SaveMode.ErrorIfExists)
+            .parquet(output.staging().toString());
+        return null;
       });
-      spark.createDataFrame(rows, schema).coalesce(1).write()
-          .mode(SaveMode.ErrorIfExists).option("header", "true")
-          .format(config.format()).save(metricsStaging.toString());
-      writeText(spark, new Path(metricsStaging, "_summary.json"), report.json());
-      scoredStaging.ifPresent(staging -> publisher.publish(staging, scoredDestination.get()));
-      publisher.publish(metricsStaging, metricsDestination);
-    } catch (RuntimeException e) {
-      publisher.discard(metricsStaging);
-      scoredStaging.ifPresent(publisher::discard);
-      throw e;
-    }
+    });
+    Path metricsStaging = metricsOutput.staging();
+    spark.createDataFrame(rows, schema).coalesce(1).write()
+        .mode(SaveMode.ErrorIfExists).option("header", "true")
+        .format(config.format()).save(metricsStaging.toString());
+    writeText(spark, new Path(metricsStaging, "_summary.json"), report.json());
+    scoredOutput.ifPresent(RunPublisher::publish);
+    metricsOutput.publish();
   }
 
   private static void writeText(SparkSession spark, Path file, String text) {

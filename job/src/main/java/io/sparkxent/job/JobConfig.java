@@ -43,9 +43,10 @@ public final class JobConfig {
   public static final String RUN_ID = "run-id";
   public static final String ON_INVALID = "on-invalid";
   public static final String CONFIG = "config";
+  public static final String RECOVER = "recover";
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
-      LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG);
+      LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -63,6 +64,7 @@ public final class JobConfig {
   private final Optional<String> scoredOutput;
   private final String runId;
   private final boolean skipInvalidRows;
+  private final boolean recover;
 
   private JobConfig(Map<String, String> options) {
     inputs = splitList(required(options, INPUT), ",");
@@ -101,6 +103,7 @@ public final class JobConfig {
       throw new UsageException("--on-invalid " + onInvalid + " is not fail or skip");
     }
     skipInvalidRows = onInvalid.equals("skip");
+    recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
   }
 
   /** From option keys to values; {@code slice} holds slices separated by {@code ;}. */
@@ -124,6 +127,10 @@ public final class JobConfig {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
         return Optional.empty();
+      }
+      if (arg.equals("--" + RECOVER)) {
+        flags.put(RECOVER, "true"); // a switch: takes no value
+        continue;
       }
       if (!arg.startsWith("--")) {
         throw new UsageException("unexpected argument '" + arg + "'; options look like --input PATH");
@@ -249,5 +256,10 @@ public final class JobConfig {
 
   public boolean skipInvalidRows() {
     return skipInvalidRows;
+  }
+
+  /** Break another run's lock on the outputs (it crashed on another machine) before repairing them. */
+  public boolean recover() {
+    return recover;
   }
 }

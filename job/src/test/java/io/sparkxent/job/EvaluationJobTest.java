@@ -259,6 +259,23 @@ class EvaluationJobTest {
     assertThat(overall.getDouble(result.schema.fieldIndex("loss_sum"))).isEqualTo(expected);
   }
 
+  @Test
+  void anUnwritableOutputOrALockedRunStopsBeforeAnyDataIsRead() throws Exception {
+    Path file = Files.writeString(dir.resolve("metrics-is-a-file"), "x");
+    String[] missingInput = {"--input", dir.resolve("no-such-input").toString(), "--label", "label", "--logit", "logit"};
+    Outcome unwritable = exitCode(missingInput, "--output", file.toString());
+    assertThat(unwritable.code()).isEqualTo(EvaluationJob.FAILED);
+    assertThat(unwritable.stderr()).startsWith("error: cannot write " + file)
+        .endsWith("is a file, not a directory");
+    Path output = dir.resolve("metrics-locked");
+    try (RunPublisher other = RunPublisher.open(spark().sparkContext().hadoopConfiguration(),
+        new org.apache.hadoop.fs.Path(output.toString(), "run_id=busy"), false)) {
+      Outcome locked = exitCode(missingInput, "--output", output.toString(), "--run-id", "busy");
+      assertThat(locked.code()).isEqualTo(EvaluationJob.CONCURRENT_RUN);
+      assertThat(locked.stderr()).startsWith("error: another run is publishing ").contains("run_id=busy");
+    }
+  }
+
   record Outcome(int code, String stderr) {}
 
   private static Outcome exitCode(String[] base, String... extra) {
