@@ -17,7 +17,7 @@ import java.util.Set;
  *     .summary("binary cross-entropy ...").example("SELECT bce_logits(1, 0)", "0.6931471805599453");
  * }</pre>
  */
-public final class LossDescriptor {
+public final class LossDescriptor implements FunctionDocumentation {
   /** What the model's output is. */
   public enum Prediction {
     LOGIT("logit", "logits"),
@@ -96,9 +96,9 @@ public final class LossDescriptor {
     return this;
   }
 
-  /** What the loss computes, in one line for {@code DESCRIBE FUNCTION} and the README. */
+  /** What the loss computes, for {@code DESCRIBE FUNCTION} and the README: white space folds to one line. */
   public LossDescriptor summary(String summary) {
-    this.summary = summary;
+    this.summary = summary.replaceAll("\\s+", " ").strip();
     return this;
   }
 
@@ -136,10 +136,12 @@ public final class LossDescriptor {
     return requiredParameters;
   }
 
+  @Override
   public String summary() {
     return summary;
   }
 
+  @Override
   public List<FunctionExample> examples() {
     return List.copyOf(examples);
   }
@@ -153,6 +155,7 @@ public final class LossDescriptor {
   }
 
   /** {@code bce_logits(label, logit [, label_smoothing])}, one line per prediction shape. */
+  @Override
   public List<String> usage() {
     List<String> lines = new ArrayList<>();
     for (Shape shape : shapes) {

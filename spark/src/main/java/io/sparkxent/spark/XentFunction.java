@@ -9,14 +9,20 @@ import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
  * FUNCTION EXTENDED}, the README's function table and the Java UDF registration read.
  */
 public interface XentFunction extends UnboundFunction {
-  /** One line per accepted argument list: {@code bce_logits(label, logit [, label_smoothing])}. */
-  List<String> usage();
+  /** Its usage, summary and examples (a loss's descriptor). */
+  FunctionDocumentation documentation();
 
-  /** What the function computes, in one line. */
-  String summary();
+  default List<String> usage() {
+    return documentation().usage();
+  }
 
-  /** SQL examples with their results. */
-  List<FunctionExample> examples();
+  default String summary() {
+    return documentation().summary();
+  }
+
+  default List<FunctionExample> examples() {
+    return documentation().examples();
+  }
 
   /** Spark's function group: {@code math_funcs} for per-row losses, {@code agg_funcs} for sums. */
   String group();

@@ -1,6 +1,7 @@
 package io.sparkxent.spark.aggregates;
 
 import io.sparkxent.spark.functions.ArgumentKind;
+import io.sparkxent.spark.FunctionDocumentation;
 import io.sparkxent.spark.XentFunction;
 import io.sparkxent.math.InvalidInputException;
 import io.sparkxent.math.LossState;
@@ -22,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <R> the result: a double or, for {@code loss_stats}, a struct
  */
-public abstract class LossAggregateFunction<R> implements XentFunction {
+public abstract class LossAggregateFunction<R> implements XentFunction, FunctionDocumentation {
   private final String name;
 
   LossAggregateFunction(String name) {
@@ -38,6 +39,18 @@ public abstract class LossAggregateFunction<R> implements XentFunction {
   public String group() {
     return "agg_funcs";
   }
+
+  @Override
+  public FunctionDocumentation documentation() {
+    return this;
+  }
+
+  // each aggregate documents itself (XentFunction's defaults would read documentation(): this)
+  @Override
+  public abstract String summary();
+
+  @Override
+  public abstract List<io.sparkxent.spark.FunctionExample> examples();
 
   @Override
   public List<String> usage() {

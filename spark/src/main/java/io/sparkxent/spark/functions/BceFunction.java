@@ -22,11 +22,11 @@ public final class BceFunction extends LossFunction {
 
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.PROBABILITY, Label.BINARY)
       .shapes(Shape.SCALAR, Shape.ARRAY).parameters(LossParameter.EPSILON)
-      .summary("binary cross-entropy -(z*log(p) + (1-z)*log(1-p)) of a probability p clipped to"
-          + " [eps, 1-eps]; eps is 1e-7 (Keras) unless given, or compat names the library whose"
-          + " clipping to reproduce: " + ProbabilityCompat.NAMES + ". With arrays (probabilities"
-          + " may be an MLlib vector), the mean over the elements. Within 4 ulp of the exact"
-          + " value.")
+      .summary("""
+          binary cross-entropy -(z*log(p) + (1-z)*log(1-p)) of a probability p clipped to [eps,
+          1-eps]; eps is 1e-7 (Keras) unless given, or compat names the library whose clipping to
+          reproduce: %s. With arrays (probabilities may be an MLlib vector), the mean over the
+          elements. Within 4 ulp of the exact value.""".formatted(ProbabilityCompat.NAMES))
       .example("SELECT bce(1, 0.9)", "0.10536051565782628")
       .example("SELECT bce(1, 0)", "16.11809565095832")
       .example("SELECT bce(1, 0, 'spark_mllib')", "34.538776394910684")

@@ -21,9 +21,10 @@ public final class BceLogitsFunction extends LossFunction {
 
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.LOGIT, Label.BINARY)
       .shapes(Shape.SCALAR, Shape.ARRAY).parameters(LossParameter.LABEL_SMOOTHING)
-      .summary("binary cross-entropy z*softplus(-x) + (1-z)*softplus(x) of a logit x and a label z in"
-          + " [0, 1]; label_smoothing replaces z by z*(1-ls) + ls/2; with arrays (logits may be an"
-          + " MLlib vector), the mean over the elements. Within 4 ulp of the exact value.")
+      .summary("""
+          binary cross-entropy z*softplus(-x) + (1-z)*softplus(x) of a logit x and a label z in [0,
+          1]; label_smoothing replaces z by z*(1-ls) + ls/2; with arrays (logits may be an MLlib
+          vector), the mean over the elements. Within 4 ulp of the exact value.""")
       .example("SELECT bce_logits(1, 0)", "0.6931471805599453")
       .example("SELECT bce_logits(1, 40)", "4.248354255291589E-18")
       .example("SELECT bce_logits(0.9, 40)", "3.999999999999999")

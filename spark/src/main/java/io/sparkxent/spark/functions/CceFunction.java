@@ -22,10 +22,10 @@ public final class CceFunction extends LossFunction {
 
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.PROBABILITY, Label.DENSE)
       .shapes(Shape.ARRAY).parameters(LossParameter.EPSILON)
-      .summary("categorical cross-entropy -sum_k y_k*log(p_k) of class probabilities p (an array or MLlib"
-          + " vector): Keras by default (renormalised by the row sum, clipped to [eps, 1-eps],"
-          + " eps 1e-7 unless given), or compat " + ProbabilityCompat.NAMES + ". Within 4 ulp"
-          + " of the exact value.")
+      .summary("""
+          categorical cross-entropy -sum_k y_k*log(p_k) of class probabilities p (an array or MLlib
+          vector): Keras by default (renormalised by the row sum, clipped to [eps, 1-eps], eps 1e-7
+          unless given), or compat %s. Within 4 ulp of the exact value.""".formatted(ProbabilityCompat.NAMES))
       .example("SELECT cce(array(0, 1, 0), array(0.1, 0.8, 0.1))", "0.22314355131420976")
       .example("SELECT cce(array(0, 1), array(0.2, 0.2))", "0.6931471805599453")
       .example("SELECT cce(array(0, 1), array(0.2, 0.2), 'sklearn')", "1.6094379124341003");

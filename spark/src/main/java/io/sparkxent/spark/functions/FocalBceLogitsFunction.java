@@ -21,9 +21,10 @@ public final class FocalBceLogitsFunction extends LossFunction {
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.LOGIT, Label.BINARY)
       .shapes(Shape.SCALAR).parameters(LossParameter.GAMMA, LossParameter.ALPHA)
       .required(1)
-      .summary("binary focal loss (1-p_t)^gamma * bce_logits(z, x), p_t = z*sigmoid(x) +"
-          + " (1-z)*sigmoid(-x); with alpha, times alpha*z + (1-alpha)*(1-z). Within 4 ulp of the"
-          + " exact value for any gamma (the focal factor is carried in double-double).")
+      .summary("""
+          binary focal loss (1-p_t)^gamma * bce_logits(z, x), p_t = z*sigmoid(x) + (1-z)*sigmoid(-x);
+          with alpha, times alpha*z + (1-alpha)*(1-z). Within 4 ulp of the exact value for any gamma
+          (the focal factor is carried in double-double).""")
       .example("SELECT focal_bce_logits(1, 0, 2)", "0.17328679513998632")
       .example("SELECT focal_bce_logits(1, 2, 2, 0.25)", "4.5089070881009386E-4");
 

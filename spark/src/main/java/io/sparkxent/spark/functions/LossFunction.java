@@ -1,6 +1,6 @@
 package io.sparkxent.spark.functions;
 
-import io.sparkxent.spark.FunctionExample;
+import io.sparkxent.spark.FunctionDocumentation;
 import io.sparkxent.spark.LossDescriptor;
 import io.sparkxent.spark.XentFunction;
 import java.util.Arrays;
@@ -71,18 +71,8 @@ public abstract class LossFunction implements XentFunction {
   }
 
   @Override
-  public List<String> usage() {
-    return descriptor.usage();
-  }
-
-  @Override
-  public String summary() {
-    return descriptor.summary();
-  }
-
-  @Override
-  public List<FunctionExample> examples() {
-    return descriptor.examples();
+  public FunctionDocumentation documentation() {
+    return descriptor;
   }
 
   @Override

@@ -21,10 +21,10 @@ public final class SparseCceFunction extends LossFunction {
 
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.PROBABILITY, Label.CLASS_INDEX)
       .shapes(Shape.ARRAY).parameters(LossParameter.EPSILON)
-      .summary("categorical cross-entropy -log(p[k]) of class probabilities p (an array or MLlib vector)"
-          + " and a class index k in [0, C): Keras by default (renormalised, clipped to"
-          + " [eps, 1-eps], eps 1e-7 unless given), or compat " + ProbabilityCompat.NAMES + "."
-          + " Within 4 ulp of the exact value.")
+      .summary("""
+          categorical cross-entropy -log(p[k]) of class probabilities p (an array or MLlib vector) and
+          a class index k in [0, C): Keras by default (renormalised, clipped to [eps, 1-eps], eps 1e-7
+          unless given), or compat %s. Within 4 ulp of the exact value.""".formatted(ProbabilityCompat.NAMES))
       .example("SELECT sparse_cce(1, array(0.1, 0.8, 0.1))", "0.22314355131420976")
       .example("SELECT sparse_cce(2, array(0.8, 0.2, 0), 'spark_mllib')", "34.538776394910684");
 

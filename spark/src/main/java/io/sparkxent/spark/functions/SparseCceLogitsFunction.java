@@ -21,9 +21,10 @@ public final class SparseCceLogitsFunction extends LossFunction {
 
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.LOGIT, Label.CLASS_INDEX)
       .shapes(Shape.ARRAY).parameters(LossParameter.LABEL_SMOOTHING)
-      .summary("softmax cross-entropy logsumexp(x) - x[k] of class logits x (an array or MLlib vector)"
-          + " and a class index k in [0, C); label_smoothing spreads ls over the C classes."
-          + " Within 4 ulp of the exact value, for any logits (the max is shifted out).")
+      .summary("""
+          softmax cross-entropy logsumexp(x) - x[k] of class logits x (an array or MLlib vector) and a
+          class index k in [0, C); label_smoothing spreads ls over the C classes. Within 4 ulp of the
+          exact value, for any logits (the max is shifted out).""")
       .example("SELECT sparse_cce_logits(0, array(2, -5, 0.5, -0.1))", "0.29750749726216225")
       .example("SELECT sparse_cce_logits(1, array(-100, 100, -100, -100))", "4.151689580210213E-87");
 

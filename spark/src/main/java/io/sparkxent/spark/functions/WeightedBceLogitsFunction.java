@@ -20,17 +20,18 @@ public final class WeightedBceLogitsFunction extends LossFunction {
   public static final LossDescriptor DESCRIPTOR = LossDescriptor.of(NAME, Prediction.LOGIT, Label.BINARY)
       .shapes(Shape.SCALAR).parameters(LossParameter.POS_WEIGHT)
       .required(1)
-      .summary("binary cross-entropy q*z*softplus(-x) + (1-z)*softplus(x) with positive-class weight"
-          + " q >= 0. Within 4 ulp of the exact value.")
+      .summary("""
+          binary cross-entropy q*z*softplus(-x) + (1-z)*softplus(x) with positive-class weight q >= 0.
+          Within 4 ulp of the exact value.""")
       .example("SELECT weighted_bce_logits(1, 0, 3)", "2.0794415416798357")
       .example("SELECT weighted_bce_logits(0, 0, 3)", "0.6931471805599453");
-
-  public WeightedBceLogitsFunction() {
-    super(DESCRIPTOR);
-  }
 
   @Kernel
   public static double loss(double label, double logit, double positiveWeight) {
     return BinaryCrossEntropy.weightedFromLogit(label, logit, positiveWeight);
+  }
+
+  public WeightedBceLogitsFunction() {
+    super(DESCRIPTOR);
   }
 }
