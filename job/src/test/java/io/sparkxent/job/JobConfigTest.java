@@ -54,7 +54,8 @@ class JobConfigTest {
             parameter.jobFlag(), "0.1")).lossParameters()).containsEntry(parameter, "0.1");
       }
     }
-    assertThat(Help.TEXT).contains("focal_bce_logits (required)");
+    assertThat(Help.TEXT).contains("focal_bce_logits (required)").contains("; default keras (1e-7)")
+        .contains("; default 0");
   }
 
   @Test

@@ -87,7 +87,7 @@ public final class CrossEntropyEvaluator extends Evaluator implements DefaultPar
             + " the margin is the logit; more: class logits), 'margin' or 'classLogits'",
         ParamValidators.inArray(new String[] {"auto", "margin", "classLogits"}));
     labelSmoothing = new Param<>(this, "labelSmoothing", LossParameter.LABEL_SMOOTHING.doc());
-    epsilon = new Param<>(this, "epsilon", LossParameter.EPSILON.doc() + "; here spark_mllib by default");
+    epsilon = new Param<>(this, "epsilon", LossParameter.EPSILON.meaning() + "; default spark_mllib (as MLlib's logLoss)");
     reduction = new Param<>(this, "reduction",
         "'weighted_mean' (sum(w*loss)/sum(w)), 'mean' (sum(w*loss)/rows) or 'sum', all exact",
         ParamValidators.inArray(new String[] {"weighted_mean", "mean", "sum"}));

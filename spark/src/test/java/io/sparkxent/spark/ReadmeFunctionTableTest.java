@@ -43,6 +43,9 @@ class ReadmeFunctionTableTest {
     for (LossDescriptor loss : XentFunctions.losses()) {
       assertThat(table).contains("`" + loss.name() + "(");
       loss.parameters().forEach(parameter -> assertThat(table).contains(parameter.sqlName()));
+      // a parameter has a documented default exactly where the loss lets it be left out
+      loss.parameters().forEach(parameter -> assertThat(parameter.defaultValue() == null)
+          .as(loss.name() + " " + parameter).isEqualTo(loss.isRequired(parameter)));
     }
   }
 
