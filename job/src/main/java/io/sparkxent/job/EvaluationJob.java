@@ -15,7 +15,6 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,9 +72,15 @@ public final class EvaluationJob {
       return OK;
     }
     SparkSession.Builder builder = SparkSession.builder().appName("spark-xent evaluation");
+    org.apache.spark.SparkConf submitted = new org.apache.spark.SparkConf();
     // a nightly scan of many files should show its progress unless the user said otherwise
-    if (!new org.apache.spark.SparkConf().contains("spark.ui.showConsoleProgress")) {
+    if (!submitted.contains("spark.ui.showConsoleProgress")) {
       builder.config("spark.ui.showConsoleProgress", "true");
+    }
+    // Spark's INFO start-up lines (80 and more) would bury the one error line; WARN keeps what
+    // matters. spark.log.level (Spark 3.5+) is applied as the context starts; a user's value wins.
+    if (!submitted.contains("spark.log.level")) {
+      builder.config("spark.log.level", "WARN");
     }
     SparkSession spark = builder.getOrCreate();
     try {
@@ -94,20 +99,35 @@ public final class EvaluationJob {
       System.err.println("error: " + e.getMessage());
       return CONCURRENT_RUN;
     } catch (Exception e) { // Spark's AnalysisException and SparkException are checked, yet thrown
-      System.err.println("error: the evaluation failed: " + rootMessage(e));
-      e.printStackTrace();
+      e.printStackTrace(); // not a user mistake: the trace is for a bug report, the line below for the log's end
+      System.err.println("error: the evaluation failed: " + firstLine(rootMessage(e)));
       return FAILED;
     }
   }
 
-  /** What one run produced: the metrics rows (overall first) and their schema. */
+  /**
+   * What one run produced: the metrics table's schema, its overall row, how many rows it has and
+   * where it was published. The slice rows stay in the table ({@link #table}); the driver never
+   * holds them.
+   */
   public static final class Result {
     public final StructType schema;
-    public final List<Row> rows;
+    public final Row overall;
+    public final long metricRows;
+    public final String location;
+    private final String format;
 
-    Result(StructType schema, List<Row> rows) {
+    Result(StructType schema, Row overall, long metricRows, String location, String format) {
       this.schema = schema;
-      this.rows = rows;
+      this.overall = overall;
+      this.metricRows = metricRows;
+      this.location = location;
+      this.format = format;
+    }
+
+    /** The published metrics of this run, read back. */
+    public Dataset<Row> table(SparkSession spark) {
+      return MetricsTable.read(spark, format, location, schema);
     }
   }
 
@@ -126,44 +146,39 @@ public final class EvaluationJob {
   private static Result evaluate(SparkSession spark, JobConfig config, RunPublisher metricsOutput,
       Optional<RunPublisher> scoredOutput) {
     long started = System.nanoTime();
-    Dataset<Row> input = filter(read(spark, config), config);
+    Dataset<Row> read = filter(InputReader.read(spark, config), config);
+    Dataset<Row> input = NestedFields.expose(read, config.columnNames());
     InputColumns columns = InputColumns.of(config, input.schema());
     LossSpec loss = LossSpec.of(config, columns);
     SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent());
     metrics.sliceColumns().forEach(column -> InputColumns.type(input.schema(), column, "--slice"));
 
     Dataset<Row> scored = score(input, config, columns, loss);
-    Dataset<Row> aggregated = metrics.aggregate(scored);
-    List<Row> groups = readingInput(() -> aggregated.collectAsList());
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
-    List<Row> rows = metrics.rows(groups, evaluatedAt, loss.lossLabel());
-    StructType schema = metrics.schema(aggregated.schema());
-    Row overall = SliceMetrics.overall(rows);
-    long skipped = overall.getLong(schema.fieldIndex("skipped_rows"));
+    Dataset<Row> table = metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel());
+    // one scan of the input: the executors aggregate and write the slices into staging; the driver
+    // reads back only the overall row, the worst slices and a count
+    MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
+    Row overall = written.overall().orElseGet(() -> written.append(
+        SliceMetrics.emptyOverall(table.schema(), evaluatedAt, loss.lossLabel())));
+    long skipped = overall.getLong(table.schema().fieldIndex("skipped_rows"));
     if (skipped > 0 && !config.skipInvalidRows()) {
       Row first = scored.where("_xent_invalid IS NOT NULL").select("_xent_invalid").limit(1).collectAsList().get(0);
       throw new InvalidRowsException(first.getString(0) + " (" + skipped + " invalid row(s); nothing was written;"
           + " --on-invalid skip leaves them out and counts them in skipped_rows)");
     }
-
-    RunReport report = new RunReport(config, loss.lossLabel(), schema, rows, (System.nanoTime() - started) / 1e9);
-    write(spark, config, scored, input.columns(), schema, rows, report, metricsOutput, scoredOutput);
-    if (overall.getLong(schema.fieldIndex("rows")) == 0) {
+    scoredOutput.ifPresent(output -> writeScored(scored, read.columns(), output));
+    RunReport report = new RunReport(config, loss.lossLabel(), table.schema(), overall, written.worst(RunReport.WORST_SLICES),
+        written.count(), (System.nanoTime() - started) / 1e9);
+    writeText(spark, new Path(metricsOutput.staging(), "_summary.json"), report.json());
+    scoredOutput.ifPresent(RunPublisher::publish);
+    metricsOutput.publish();
+    if (overall.getLong(table.schema().fieldIndex("rows")) == 0) {
       System.err.println("warning: no rows to evaluate (the input is empty"
           + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
     }
     System.out.println(report.table());
-    return new Result(schema, rows);
-  }
-
-  private static Dataset<Row> read(SparkSession spark, JobConfig config) {
-    try {
-      return readingInput(() -> spark.read().parquet(config.inputs().toArray(new String[0])));
-    } catch (InputException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new InputException("cannot read --input " + String.join(",", config.inputs()) + ": " + rootMessage(e));
-    }
+    return new Result(table.schema(), overall, written.count(), metricsOutput.destination().toString(), config.format());
   }
 
   private static Dataset<Row> filter(Dataset<Row> input, JobConfig config) {
@@ -205,30 +220,19 @@ public final class EvaluationJob {
     return column.cast(DataTypes.DoubleType);
   }
 
-  /** Writes the scored rows (if asked) and the metrics to staging, then publishes both. */
-  private static void write(SparkSession spark, JobConfig config, Dataset<Row> scored, String[] inputColumns,
-      StructType schema, List<Row> rows, RunReport report, RunPublisher metricsOutput,
-      Optional<RunPublisher> scoredOutput) {
-    scoredOutput.ifPresent(output -> {
-      String lossColumn = List.of(inputColumns).contains("loss") ? "xent_loss" : "loss";
-      List<Column> columns = new ArrayList<>();
-      for (String column : inputColumns) {
-        columns.add(column(column));
-      }
-      columns.add(col("_xent_loss").as(lossColumn));
-      readingInput(() -> {
-        scored.select(columns.toArray(new Column[0])).write().mode(SaveMode.ErrorIfExists)
-            .parquet(output.staging().toString());
-        return null;
-      });
+  /** The input's columns and each row's loss, into the scored output's staging. */
+  private static void writeScored(Dataset<Row> scored, String[] inputColumns, RunPublisher output) {
+    String lossColumn = List.of(inputColumns).contains("loss") ? "xent_loss" : "loss";
+    List<Column> columns = new ArrayList<>();
+    for (String column : inputColumns) {
+      columns.add(column(column));
+    }
+    columns.add(col("_xent_loss").as(lossColumn));
+    InputReader.readingInput(() -> {
+      scored.select(columns.toArray(new Column[0])).write().mode(SaveMode.ErrorIfExists)
+          .parquet(output.staging().toString());
+      return null;
     });
-    Path metricsStaging = metricsOutput.staging();
-    spark.createDataFrame(rows, schema).coalesce(1).write()
-        .mode(SaveMode.ErrorIfExists).option("header", "true")
-        .format(config.format()).save(metricsStaging.toString());
-    writeText(spark, new Path(metricsStaging, "_summary.json"), report.json());
-    scoredOutput.ifPresent(RunPublisher::publish);
-    metricsOutput.publish();
   }
 
   private static void writeText(SparkSession spark, Path file, String text) {
@@ -239,27 +243,7 @@ public final class EvaluationJob {
     }
   }
 
-  /** Spark's error conditions for input it cannot read (missing path, corrupt or non-Parquet file). */
-  private static final List<String> INPUT_CONDITIONS = List.of("PATH_NOT_FOUND", "FAILED_READ_FILE",
-      "CANNOT_READ_FILE_FOOTER");
-
-  /** Runs a step that reads the input; a missing or corrupt file becomes an {@link InputException}. */
-  private static <T> T readingInput(java.util.function.Supplier<T> step) {
-    try {
-      return step.get();
-    } catch (Exception e) {
-      for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-        String condition = cause instanceof SparkThrowable ? ((SparkThrowable) cause).getErrorClass() : null;
-        if (condition != null && INPUT_CONDITIONS.stream().anyMatch(condition::startsWith)) {
-          throw new InputException("cannot read the input: " + firstLine(cause.getMessage()));
-        }
-      }
-      org.apache.spark.unsafe.Platform.throwException(e);
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     StringBuilder messages = new StringBuilder();
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause.getMessage() != null) {
@@ -272,9 +256,9 @@ public final class EvaluationJob {
     return messages.toString();
   }
 
-  private static String firstLine(String text) {
-    int newline = text.indexOf('\n');
-    return newline < 0 ? text : text.substring(0, newline);
+  /** The first line of a message that says something (Spark's parse errors start with a newline). */
+  static String firstLine(String text) {
+    return text.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst().orElse(text.strip());
   }
 
   /** Rows the loss cannot take, with {@code --on-invalid fail}. */

@@ -238,6 +238,14 @@ public final class JobConfig {
     return slices;
   }
 
+  /** Every input column an option names: label, prediction, weight, slice columns. */
+  public List<String> columnNames() {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(labelColumn(), predictionColumn()));
+    weightColumn().ifPresent(names::add);
+    slices().forEach(names::addAll);
+    return List.copyOf(names);
+  }
+
   public Optional<String> where() {
     return where;
   }

@@ -112,6 +112,11 @@ final class RunPublisher implements AutoCloseable {
     }
   }
 
+  /** Where readers find the run once published. */
+  Path destination() {
+    return destination;
+  }
+
   /** Where the job writes the run's output. */
   Path staging() {
     return staging;

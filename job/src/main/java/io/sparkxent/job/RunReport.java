@@ -3,7 +3,6 @@ package io.sparkxent.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,25 +12,30 @@ import org.apache.spark.sql.types.StructType;
 
 /** The run's summary: {@code _summary.json} beside the metrics, and a readable table on stdout. */
 final class RunReport {
-  private static final int WORST_SLICES = 5;
+  static final int WORST_SLICES = 5;
 
   private final JobConfig config;
   private final String lossFunction;
   private final StructType schema;
-  private final List<Row> rows;
+  private final Row overall;
+  private final List<Row> worst;
+  private final long metricRows;
   private final double seconds;
 
-  RunReport(JobConfig config, String lossFunction, StructType schema, List<Row> rows, double seconds) {
+  /** @param worst the slices with the highest loss mean, worst first */
+  RunReport(JobConfig config, String lossFunction, StructType schema, Row overall, List<Row> worst, long metricRows,
+      double seconds) {
     this.config = config;
     this.lossFunction = lossFunction;
     this.schema = schema;
-    this.rows = rows;
+    this.overall = overall;
+    this.worst = worst;
+    this.metricRows = metricRows;
     this.seconds = seconds;
   }
 
   String json() {
     Map<String, Object> summary = new LinkedHashMap<>();
-    Row overall = SliceMetrics.overall(rows);
     summary.put("run_id", config.runId());
     summary.put("evaluated_at", overall.getTimestamp(0).toInstant().toString());
     summary.put("loss_function", lossFunction);
@@ -42,9 +46,9 @@ final class RunReport {
     summary.put("slices", config.slices().stream().map(slice -> String.join(",", slice)).toList());
     summary.put("on_invalid", config.skipInvalidRows() ? "skip" : "fail");
     summary.put("seconds", Math.round(seconds * 1000) / 1000.0);
-    summary.put("metric_rows", rows.size());
+    summary.put("metric_rows", metricRows);
     summary.put("overall", asMap(overall));
-    summary.put("worst_slices", worst().stream().map(this::asMap).toList());
+    summary.put("worst_slices", worst.stream().map(this::asMap).toList());
     try {
       return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary);
     } catch (Exception e) {
@@ -55,8 +59,8 @@ final class RunReport {
   /** The overall row and the slices with the highest mean loss, as a fixed-width table. */
   String table() {
     List<Row> shown = new ArrayList<>();
-    shown.add(SliceMetrics.overall(rows));
-    shown.addAll(worst());
+    shown.add(overall);
+    shown.addAll(worst);
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "spark-xent run %s: %s%n", config.runId(), lossFunction));
     out.append(String.format(Locale.ROOT, "%-40s %12s %12s %20s %12s %12s%n",
@@ -68,14 +72,6 @@ final class RunReport {
           number(row, "prediction_mean", "%.4f")));
     }
     return out.toString();
-  }
-
-  private List<Row> worst() {
-    return rows.subList(1, rows.size()).stream()
-        .filter(row -> !row.isNullAt(index("loss_mean")))
-        .sorted(Comparator.comparingDouble((Row row) -> row.getDouble(index("loss_mean"))).reversed())
-        .limit(WORST_SLICES)
-        .toList();
   }
 
   private String sliceValue(Row row) {

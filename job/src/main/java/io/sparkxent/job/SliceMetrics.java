@@ -10,23 +10,20 @@ import static org.apache.spark.sql.functions.when;
 import io.sparkxent.spark.XentColumns;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * Reduces the scored rows to one metrics row per slice value plus the {@code overall} row, in one
  * scan: a GROUPING SETS query over the exact aggregates ({@code loss_stats}, {@code loss_mean}),
- * so every sum and mean has the same bits however the input is split.
+ * so every sum and mean has the same bits however the input is split. The result stays a Dataset
+ * that the executors write; the driver never holds the slices, so any number of them fits.
  */
 final class SliceMetrics {
   static final String OVERALL = "overall";
@@ -81,105 +78,53 @@ final class SliceMetrics {
     return weighted ? call_function(function, value, col(LossSpec.WEIGHT)) : call_function(function, value);
   }
 
-  /** The metrics table's schema (without run_id, which is the partition directory). */
-  StructType schema(StructType aggregated) {
-    StructType schema = new StructType()
-        .add("evaluated_at", DataTypes.TimestampType, false)
-        .add("loss_function", DataTypes.StringType, false)
-        .add("slice", DataTypes.StringType, false);
-    for (String column : sliceColumns) {
-      StructField field = aggregated.apply(column);
-      schema = schema.add(column, field.dataType(), true);
+  /**
+   * The metrics table, one row per slice value of each slicing plus the overall row, as a Dataset
+   * computed (and later written) by the executors: nothing here is collected to the driver.
+   */
+  Dataset<Row> table(Dataset<Row> aggregated, Timestamp evaluatedAt, String lossFunction) {
+    Column stats = col(STATS);
+    Column mean = stats.getField("mean");
+    Column stderr = stats.getField("stderr");
+    List<Column> columns = new ArrayList<>(List.of(
+        lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function"), sliceName().as("slice")));
+    sliceColumns.forEach(column -> columns.add(XentColumns.column(column)));
+    columns.addAll(List.of(
+        stats.getField("rows").as("rows"),
+        stats.getField("weight_sum").as("weight_sum"),
+        stats.getField("sum").as("loss_sum"),
+        mean.as("loss_mean"),
+        stats.getField("stddev").as("loss_stddev"),
+        stderr.as("loss_stderr"),
+        mean.minus(stderr.multiply(Z_95)).as("ci95_low"),
+        mean.plus(stderr.multiply(Z_95)).as("ci95_high"),
+        col(LABEL_MEAN).as("label_mean"),
+        col(PREDICTION_MEAN).as("prediction_mean"),
+        col(SKIPPED).as("skipped_rows")));
+    return aggregated.select(columns.toArray(new Column[0]));
+  }
+
+  /** The {@code slice} column: which slicing a row's grouping id stands for. */
+  private Column sliceName() {
+    Column name = when(col(GROUPING).equalTo(lit(fullMask())), lit(OVERALL));
+    for (List<String> slice : slices) {
+      name = name.when(col(GROUPING).equalTo(lit(mask(slice))), lit(String.join(",", slice)));
     }
-    return schema
-        .add("rows", DataTypes.LongType, false)
-        .add("weight_sum", DataTypes.DoubleType)
-        .add("loss_sum", DataTypes.DoubleType)
-        .add("loss_mean", DataTypes.DoubleType)
-        .add("loss_stddev", DataTypes.DoubleType)
-        .add("loss_stderr", DataTypes.DoubleType)
-        .add("ci95_low", DataTypes.DoubleType)
-        .add("ci95_high", DataTypes.DoubleType)
-        .add("label_mean", DataTypes.DoubleType)
-        .add("prediction_mean", DataTypes.DoubleType)
-        .add("skipped_rows", DataTypes.LongType, false);
+    return name;
   }
 
   /**
-   * The metrics rows, overall first, then each slicing in the order given, by slice value. An
-   * empty input has no groups at all; it still gets its overall row, with 0 rows.
+   * The overall row of an input with no rows (a grouped aggregation of nothing has no groups, not
+   * even the empty one): 0 rows, every metric NULL.
    */
-  List<Row> rows(List<Row> aggregated, Timestamp evaluatedAt, String lossFunction) {
-    Map<Integer, List<Row>> bySlice = new LinkedHashMap<>();
-    bySlice.put(-1, new ArrayList<>());
-    for (int i = 0; i < slices.size(); i++) {
-      bySlice.put(i, new ArrayList<>());
-    }
-    for (Row row : aggregated) {
-      int slice = sliceIndex(row.<Long>getAs(GROUPING));
-      bySlice.get(slice).add(metricsRow(row, slice, evaluatedAt, lossFunction));
-    }
-    if (bySlice.get(-1).isEmpty()) {
-      bySlice.get(-1).add(emptyOverall(evaluatedAt, lossFunction));
-    }
-    List<Row> result = new ArrayList<>();
-    bySlice.values().forEach(result::addAll);
-    return result;
-  }
-
-  /** The overall row of the metrics rows. */
-  static Row overall(List<Row> rows) {
-    return rows.get(0);
-  }
-
-  private Row metricsRow(Row aggregated, int slice, Timestamp evaluatedAt, String lossFunction) {
-    Row stats = aggregated.getAs(STATS);
-    List<Object> values = new ArrayList<>();
-    values.add(evaluatedAt);
-    values.add(lossFunction);
-    values.add(slice < 0 ? OVERALL : String.join(",", slices.get(slice)));
-    for (String column : sliceColumns) {
-      values.add(aggregated.getAs(column));
-    }
-    values.add(stats.<Long>getAs("rows"));
-    for (String field : List.of("weight_sum", "sum", "mean", "stddev", "stderr")) {
-      values.add(stats.<Double>getAs(field));
-    }
-    Double mean = stats.getAs("mean");
-    Double stderr = stats.getAs("stderr");
-    values.add(mean == null || stderr == null ? null : mean - Z_95 * stderr);
-    values.add(mean == null || stderr == null ? null : mean + Z_95 * stderr);
-    values.add(aggregated.<Double>getAs(LABEL_MEAN));
-    values.add(aggregated.<Double>getAs(PREDICTION_MEAN));
-    values.add(aggregated.<Long>getAs(SKIPPED));
-    return RowFactory.create(values.toArray());
-  }
-
-  private Row emptyOverall(Timestamp evaluatedAt, String lossFunction) {
-    List<Object> values = new ArrayList<>();
-    values.add(evaluatedAt);
-    values.add(lossFunction);
-    values.add(OVERALL);
-    sliceColumns.forEach(column -> values.add(null));
-    values.add(0L);
-    for (int i = 0; i < 9; i++) {
-      values.add(null);
-    }
-    values.add(0L);
-    return RowFactory.create(values.toArray());
-  }
-
-  /** Which slicing a grouping id stands for: -1 for overall (every column aggregated away). */
-  private int sliceIndex(long groupingId) {
-    if (groupingId == fullMask()) {
-      return -1;
-    }
-    for (int i = 0; i < slices.size(); i++) {
-      if (mask(slices.get(i)) == groupingId) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("unexpected grouping id " + groupingId);
+  static Row emptyOverall(StructType table, Timestamp evaluatedAt, String lossFunction) {
+    Object[] values = new Object[table.size()];
+    values[table.fieldIndex("evaluated_at")] = evaluatedAt;
+    values[table.fieldIndex("loss_function")] = lossFunction;
+    values[table.fieldIndex("slice")] = OVERALL;
+    values[table.fieldIndex("rows")] = 0L;
+    values[table.fieldIndex("skipped_rows")] = 0L;
+    return RowFactory.create(values);
   }
 
   /** grouping_id's bits: 1 for each column aggregated away, the first column highest. */

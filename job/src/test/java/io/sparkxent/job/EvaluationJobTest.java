@@ -77,7 +77,8 @@ class EvaluationJobTest {
     Path output = dir.resolve("metrics-exact");
     EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
         config(output, "--weight", "weight", "--slice", "model", "--slice", "model,country", "--run-id", "r1"));
-    assertThat(result.rows).hasSize(1 + 2 + 6);
+    assertThat(result.metricRows).isEqualTo(1 + 2 + 6);
+    List<Row> metricRows = MetricsRows.of(result);
     for (String model : new String[] {null, "a", "b"}) {
       BigDecimal weightedLoss = BigDecimal.ZERO;
       BigDecimal weights = BigDecimal.ZERO;
@@ -94,8 +95,8 @@ class EvaluationJobTest {
         count++;
       }
       Row metrics = model == null
-          ? result.rows.get(0)
-          : find(result.rows, result.schema, "model", model, null);
+          ? result.overall
+          : find(metricRows, result.schema, "model", model, null);
       StructType schema = result.schema;
       assertThat(metrics.getLong(schema.fieldIndex("rows"))).isEqualTo(count);
       assertThat(metrics.getDouble(schema.fieldIndex("loss_sum"))).isEqualTo(Exact.correctlyRounded(weightedLoss));
@@ -107,10 +108,10 @@ class EvaluationJobTest {
       assertThat(metrics.getDouble(schema.fieldIndex("ci95_low"))).isEqualTo(mean - 1.959963984540054 * stderr);
       assertThat(metrics.getLong(schema.fieldIndex("skipped_rows"))).isZero();
     }
-    Row overall = result.rows.get(0);
+    Row overall = result.overall;
     assertThat(overall.getString(result.schema.fieldIndex("slice"))).isEqualTo("overall");
     assertThat(overall.isNullAt(result.schema.fieldIndex("model"))).isTrue();
-    Row perCountry = find(result.rows, result.schema, "model,country", "b", "IN");
+    Row perCountry = find(metricRows, result.schema, "model,country", "b", "IN");
     assertThat(perCountry.getLong(result.schema.fieldIndex("rows"))).isEqualTo(ROWS / 6);
 
     Dataset<Row> table = spark().read().parquet(output.toString());
@@ -170,10 +171,10 @@ class EvaluationJobTest {
         "--label", "label", "--logit", "logit", "--weight", "weight", "--slice", "model", "--on-invalid", "skip"}).orElseThrow();
     EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config);
     StructType schema = result.schema;
-    assertThat(result.rows.get(0).getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(4);
-    assertThat(result.rows.get(0).getLong(schema.fieldIndex("rows"))).isEqualTo(16);
-    assertThat(find(result.rows, schema, "model", "a", null).getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(2);
-    assertThat(find(result.rows, schema, "model", "b", null).getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(2);
+    assertThat(result.overall.getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(4);
+    assertThat(result.overall.getLong(schema.fieldIndex("rows"))).isEqualTo(16);
+    assertThat(find(MetricsRows.of(result), schema, "model", "a", null).getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(2);
+    assertThat(find(MetricsRows.of(result), schema, "model", "b", null).getLong(schema.fieldIndex("skipped_rows"))).isEqualTo(2);
   }
 
   @Test
@@ -199,8 +200,8 @@ class EvaluationJobTest {
     Path output = dir.resolve("empty-out");
     EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
         config(output, "--where", "logit > 1e9", "--slice", "model", "--format", "json"));
-    assertThat(result.rows).hasSize(1);
-    Row overall = result.rows.get(0);
+    assertThat(result.metricRows).isEqualTo(1);
+    Row overall = result.overall;
     assertThat(overall.getLong(result.schema.fieldIndex("rows"))).isZero();
     assertThat(overall.isNullAt(result.schema.fieldIndex("loss_mean"))).isTrue();
     assertThat(spark().read().json(output.toString()).count()).isEqualTo(1);
@@ -230,7 +231,7 @@ class EvaluationJobTest {
     JobConfig config = JobConfig.parse(new String[] {"--input", input.toString(), "--output", dir.resolve("cat-out").toString(),
         "--label", "label", "--logits", "logits", "--format", "csv", "--scored-output", scored.toString()}).orElseThrow();
     EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config);
-    assertThat(result.rows.get(0).getString(result.schema.fieldIndex("loss_function"))).isEqualTo("sparse_cce_logits");
+    assertThat(result.overall.getString(result.schema.fieldIndex("loss_function"))).isEqualTo("sparse_cce_logits");
     List<Row> losses = spark().read().parquet(scored.toString()).orderBy("label").collectAsList();
     assertThat(losses).hasSize(30);
     Row first = spark().read().parquet(scored.toString()).where("logits[0] = 4.0").first();
@@ -252,7 +253,7 @@ class EvaluationJobTest {
     JobConfig config = JobConfig.parse(new String[] {"--input", input.toString(), "--output", dir.resolve("vec-out").toString(),
         "--label", "one_hot", "--logits", "raw"}).orElseThrow();
     EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config);
-    Row overall = result.rows.get(0);
+    Row overall = result.overall;
     assertThat(overall.getString(result.schema.fieldIndex("loss_function"))).isEqualTo("cce_logits");
     double expected = Exact.correctlyRounded(new BigDecimal(CategoricalCrossEntropy.fromLogits(new double[] {0, 1, 0}, new double[] {0.5, 2, -1}))
         .add(new BigDecimal(CategoricalCrossEntropy.fromLogits(new double[] {0, 0, 1}, new double[] {1, 0, 3}))));

@@ -1,0 +1,76 @@
+package io.sparkxent.job;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One run's metrics table in staging: written by the executors, read back by the driver only in
+ * bounded pieces (the overall row, the worst slices, a count), so the driver's memory does not
+ * depend on the number of slices.
+ */
+final class MetricsTable {
+  private final SparkSession spark;
+  private final String format;
+  private final Path location;
+  private final StructType schema;
+  private Long count;
+
+  private MetricsTable(SparkSession spark, String format, Path location, StructType schema) {
+    this.spark = spark;
+    this.format = format;
+    this.location = location;
+    this.schema = schema;
+  }
+
+  /** Writes {@code table} to {@code location} (which must not exist) in {@code format}. */
+  static MetricsTable write(SparkSession spark, Dataset<Row> table, String format, Path location) {
+    // no coalesce: that would run the final aggregation of every slice in one task; adaptive
+    // execution already merges the small partitions of a table with few slices into one file
+    table.write().mode(SaveMode.ErrorIfExists).option("header", "true").format(format).save(location.toString());
+    return new MetricsTable(spark, format, location, table.schema());
+  }
+
+  /** A metrics table written earlier, with its schema (CSV and JSON do not carry one). */
+  static Dataset<Row> read(SparkSession spark, String format, String location, StructType schema) {
+    return spark.read().schema(schema).option("header", "true").format(format).load(location);
+  }
+
+  private Dataset<Row> rows() {
+    return read(spark, format, location.toString(), schema);
+  }
+
+  /** The overall row; empty when the input had no rows (an aggregation of nothing has no groups). */
+  Optional<Row> overall() {
+    List<Row> overall = rows().where(col("slice").equalTo(SliceMetrics.OVERALL)).collectAsList();
+    return overall.stream().findFirst();
+  }
+
+  /** Adds one row to the table (the overall row of an empty input) and returns it. */
+  Row append(Row row) {
+    spark.createDataFrame(List.of(row), schema).write().mode(SaveMode.Append).option("header", "true")
+        .format(format).save(location.toString());
+    count = null;
+    return row;
+  }
+
+  /** The slices with the highest mean loss, at most {@code limit}: a top-k, not a sort of the table. */
+  List<Row> worst(int limit) {
+    return rows().where(col("slice").notEqual(SliceMetrics.OVERALL).and(col("loss_mean").isNotNull()))
+        .orderBy(col("loss_mean").desc()).limit(limit).collectAsList();
+  }
+
+  long count() {
+    if (count == null) {
+      count = rows().count();
+    }
+    return count;
+  }
+}
