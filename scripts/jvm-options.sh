@@ -36,3 +36,47 @@ build_job() {
     quiet_mvn -DskipTests install -Dline="$XENT_LINE" -pl "$JOB_MODULE" -am
   fi
 }
+# Splits a script's arguments into spark-submit's options (SUBMIT_ARGS) and the job's (JOB_ARGS):
+# everything before a `--`, or else the leading options spark-submit knows. SparkSubmit runs in
+# this script's JVM (client mode), so the driver's memory and Java options become that JVM's
+# (DRIVER_MEMORY, DRIVER_JAVA_OPTS): passed to SparkSubmit they would be ignored.
+split_args() { # default-driver-memory args...
+  DRIVER_MEMORY="$1"; shift
+  DRIVER_JAVA_OPTS=""
+  SUBMIT_ARGS=()
+  JOB_ARGS=()
+  local explicit=0 arg
+  for arg in "$@"; do
+    if [[ "$arg" == "--" ]]; then explicit=1; fi
+  done
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --) shift; break ;;
+      --driver-memory) DRIVER_MEMORY="${2:?--driver-memory needs a size, e.g. 8g}"; shift 2 ;;
+      --driver-java-options) DRIVER_JAVA_OPTS="${2:-}"; shift 2 ;;
+      --conf|-c)
+        case "${2:-}" in
+          spark.driver.memory=*) DRIVER_MEMORY="${2#spark.driver.memory=}" ;;
+          spark.driver.extraJavaOptions=*) DRIVER_JAVA_OPTS="${2#spark.driver.extraJavaOptions=}" ;;
+          *) SUBMIT_ARGS+=("$1" "${2:?$1 needs KEY=VALUE}") ;;
+        esac
+        shift 2 ;;
+      --master|--deploy-mode|--executor-memory|--executor-cores|--num-executors|--total-executor-cores|\
+      --jars|--packages|--repositories|--exclude-packages|--files|--archives|--py-files|--name|\
+      --properties-file|--queue|--driver-cores|--driver-class-path|--proxy-user|--principal|--keytab)
+        SUBMIT_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+      --verbose|--supervise) SUBMIT_ARGS+=("$1"); shift ;;
+      *)
+        if [[ $explicit -eq 1 ]]; then
+          echo "error: $1 is not a spark-submit option this script knows; the job's options go after --" >&2
+          exit 2
+        fi
+        break ;;
+    esac
+  done
+  JOB_ARGS=("$@")
+  if [[ ! "$DRIVER_MEMORY" =~ ^[0-9]+[kKmMgGtT]?$ ]]; then
+    echo "error: driver memory $DRIVER_MEMORY is not a size such as 2g or 1536m" >&2
+    exit 2
+  fi
+}

@@ -44,7 +44,8 @@ final class MetricsTable {
   }
 
   private Dataset<Row> rows() {
-    return read(spark, format, location.toString(), schema);
+    // the files, not the staging directory: Spark warns about a hidden (dot) directory it is given
+    return read(spark, format, new Path(location, "part-*").toString(), schema);
   }
 
   /** The overall row; empty when the input had no rows (an aggregation of nothing has no groups). */
