@@ -3,6 +3,9 @@
 #   scripts/bench.sh [--line LINE] [--rows N] [--rounds R] [--warmup W]    generated Parquet under bench/data
 #     LINE: the Spark line to measure, 4.1_2.13 (default), 4.0_2.13, 3.5_2.13 or 3.5_2.12
 #   scripts/bench.sh --micro [JMH options]
+#   scripts/bench.sh [--line LINE] --many-slices [ROWS KEYS]   the job with KEYS distinct slice values
+#     (default 20000000 rows, 10000000 keys) and with half of both, each with a 1 GiB driver through
+#     scripts/run-local.sh: it must complete, in time about linear in rows
 # Results: a Markdown table (Spark) or JMH's text table (--micro) on stdout and under bench/results/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +20,35 @@ if [[ "${1:-}" == "--micro" ]]; then
   exec java -Xmx2g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
     org.openjdk.jmh.Main -rf text -rff "bench/results/$(date +%F)-kernels-$(nproc)cores.txt" \
     "${@:-io.sparkxent.bench.Kernels}"
+fi
+if [[ "${1:-}" == "--many-slices" ]]; then
+  rows="${2:-20000000}"
+  keys="${3:-10000000}"
+  mkdir -p bench/results
+  result="bench/results/$(date +%F)-many-slices-rows$rows-spark$XENT_LINE.md"
+  {
+    echo "# The job with many distinct slice values, 1 GiB driver (local[*], $(nproc) cores, Spark line $XENT_LINE)"
+    echo
+    echo "| rows | distinct user_id | seconds | seconds per million rows | exit |"
+    echo "|---:|---:|---:|---:|---:|"
+  } >"$result"
+  for scale in 2 1; do
+    n=$((rows / scale)); k=$((keys / scale))
+    data="bench/data/slices-$n-$k"
+    java -Xmx4g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
+      io.sparkxent.bench.ManySlicesData "$data" "$n" "$k"
+    out="$(mktemp -d)"
+    start=$(date +%s.%N)
+    code=0
+    scripts/run-local.sh --line "$XENT_LINE" --driver-memory 1g --conf spark.ui.showConsoleProgress=false -- \
+      --input "$data" --output "$out/metrics" --label label --logit logit --slice user_id --run-id many \
+      >"$out/log" 2>&1 || code=$?
+    seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    tail -n 12 "$out/log" >&2
+    printf '| %d | %d | %.1f | %.2f | %d |\n' "$n" "$k" "$seconds" "$(awk -v s="$seconds" -v n="$n" 'BEGIN { print s * 1000000 / n }')" "$code" >>"$result"
+    rm -rf "$out"
+  done
+  cat "$result"
+  exit 0
 fi
 exec java -Xmx8g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" io.sparkxent.bench.SideBySide "$@"
