@@ -27,26 +27,41 @@ if [[ "${1:-}" == "--many-slices" ]]; then
   mkdir -p bench/results
   result="bench/results/$(date +%F)-many-slices-rows$rows-spark$XENT_LINE.md"
   {
-    echo "# The job with many distinct slice values, 1 GiB driver (local[*], $(nproc) cores, Spark line $XENT_LINE)"
+    echo "# The job with many distinct slice values, 1 GiB driver ($(nproc) cores, Spark line $XENT_LINE)"
     echo
-    echo "| rows | distinct user_id | seconds | seconds per million rows | exit |"
-    echo "|---:|---:|---:|---:|---:|"
+    echo "local: scripts/run-local.sh (local[*], driver and executors in one 1 GiB JVM); cluster:"
+    echo "scripts/standalone-cluster.sh (two Workers of 1 core, 1 GiB executors) and scripts/submit.sh"
+    echo "(1 GiB driver)."
+    echo
+    echo "| where | rows | distinct user_id | seconds | seconds per million rows | exit |"
+    echo "|---|---:|---:|---:|---:|---:|"
   } >"$result"
-  for scale in 2 1; do
-    n=$((rows / scale)); k=$((keys / scale))
-    data="bench/data/slices-$n-$k"
-    java -Xmx4g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
-      io.sparkxent.bench.ManySlicesData "$data" "$n" "$k"
-    out="$(mktemp -d)"
-    start=$(date +%s.%N)
-    code=0
-    scripts/run-local.sh --line "$XENT_LINE" --driver-memory 1g --conf spark.ui.showConsoleProgress=false -- \
-      --input "$data" --output "$out/metrics" --label label --logit logit --slice user_id --run-id many \
-      >"$out/log" 2>&1 || code=$?
-    seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-    tail -n 12 "$out/log" >&2
-    printf '| %d | %d | %.1f | %.2f | %d |\n' "$n" "$k" "$seconds" "$(awk -v s="$seconds" -v n="$n" 'BEGIN { print s * 1000000 / n }')" "$code" >>"$result"
-    rm -rf "$out"
+  port=7177
+  XENT_WORKER_MEMORY=1536m scripts/standalone-cluster.sh --line "$XENT_LINE" start "$port" >&2
+  trap 'scripts/standalone-cluster.sh --line "$XENT_LINE" stop >/dev/null' EXIT
+  for where in local cluster; do
+    for scale in 2 1; do
+      n=$((rows / scale)); k=$((keys / scale))
+      data="$PWD/bench/data/slices-$n-$k"
+      java -Xmx4g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
+        io.sparkxent.bench.ManySlicesData "$data" "$n" "$k"
+      out="$(mktemp -d)"
+      job=(--input "$data" --output "$out/metrics" --label label --logit logit --slice user_id --run-id many)
+      start=$(date +%s.%N)
+      code=0
+      if [[ "$where" == local ]]; then
+        scripts/run-local.sh --line "$XENT_LINE" --driver-memory 1g --conf spark.ui.showConsoleProgress=false -- \
+          "${job[@]}" >"$out/log" 2>&1 || code=$?
+      else
+        scripts/submit.sh --line "$XENT_LINE" --master "spark://127.0.0.1:$port" --driver-memory 1g \
+          --executor-memory 1g --conf spark.ui.showConsoleProgress=false -- "${job[@]}" >"$out/log" 2>&1 || code=$?
+      fi
+      seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+      tail -n 8 "$out/log" >&2
+      printf '| %s | %d | %d | %.1f | %.2f | %d |\n' "$where" "$n" "$k" "$seconds" \
+        "$(awk -v s="$seconds" -v n="$n" 'BEGIN { print s * 1000000 / n }')" "$code" >>"$result"
+      rm -rf "$out"
+    done
   done
   cat "$result"
   exit 0

@@ -177,9 +177,28 @@ public final class LossState implements Serializable {
     return buffer.array();
   }
 
+  /** The state of {@link #toBytes()}; bytes that are not one throw IllegalArgumentException. */
   public static LossState fromBytes(byte[] bytes) {
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    LossState state = new LossState(buffer.get() == 1, buffer.get() == 1);
+    byte weighted = bytes.length < 2 ? -1 : buffer.get();
+    byte spread = bytes.length < 2 ? -1 : buffer.get();
+    if ((weighted & ~1) != 0 || (spread & ~1) != 0) {
+      throw new IllegalArgumentException("not a loss state: " + bytes.length + " bytes");
+    }
+    try {
+      LossState state = read(buffer, new LossState(weighted == 1, spread == 1));
+      if (buffer.hasRemaining() || state.rows < 0) {
+        throw new IllegalArgumentException("not a loss state: " + bytes.length + " bytes");
+      }
+      return state;
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (RuntimeException e) { // a short buffer, a negative length, a sum's own checks
+      throw new IllegalArgumentException("not a loss state: " + bytes.length + " bytes", e);
+    }
+  }
+
+  private static LossState read(ByteBuffer buffer, LossState state) {
     state.rows = buffer.getLong();
     state.min = buffer.getDouble();
     state.max = buffer.getDouble();

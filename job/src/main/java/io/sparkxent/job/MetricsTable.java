@@ -44,8 +44,19 @@ final class MetricsTable {
   }
 
   private Dataset<Row> rows() {
-    // the files, not the staging directory: Spark warns about a hidden (dot) directory it is given
-    return read(spark, format, new Path(location, "part-*").toString(), schema);
+    // the files, named one by one: Spark warns about a hidden (dot) directory it is given, and
+    // about a glob it takes for a streaming sink's directory
+    try {
+      org.apache.hadoop.fs.FileSystem fs = location.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      String[] files = java.util.Arrays.stream(fs.listStatus(location, path -> path.getName().startsWith("part-")))
+          .map(status -> status.getPath().toString()).sorted().toArray(String[]::new);
+      if (files.length == 0) {
+        return spark.createDataFrame(List.of(), schema);
+      }
+      return spark.read().schema(schema).option("header", "true").format(format).load(files);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read back " + location, e);
+    }
   }
 
   /** The overall row; empty when the input had no rows (an aggregation of nothing has no groups). */

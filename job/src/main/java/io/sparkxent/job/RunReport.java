@@ -89,7 +89,7 @@ final class RunReport {
   private Map<String, Object> asMap(Row row) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (String name : schema.fieldNames()) {
-      if (!name.equals("evaluated_at") && !name.equals("loss_function")) {
+      if (!name.equals("evaluated_at") && !name.equals("loss_function") && !name.equals("loss_state")) {
         Object value = row.get(index(name));
         values.put(name, value instanceof Double && !Double.isFinite((Double) value) ? value.toString() : value);
       }

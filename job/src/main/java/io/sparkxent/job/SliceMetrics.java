@@ -28,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
 final class SliceMetrics {
   static final String OVERALL = "overall";
   private static final String GROUPING = "_xent_grouping";
-  private static final String STATS = "_xent_stats";
+  private static final String STATE = "_xent_state";
   private static final String LABEL_MEAN = "_xent_label_mean";
   private static final String PREDICTION_MEAN = "_xent_prediction_mean";
   private static final String SKIPPED = "_xent_skipped";
@@ -57,7 +57,7 @@ final class SliceMetrics {
    */
   Dataset<Row> aggregate(Dataset<Row> scored) {
     List<Column> aggregates = new ArrayList<>(List.of(
-        exact("loss_stats", col("_xent_loss")).as(STATS),
+        exact("loss_state", col("_xent_loss")).as(STATE),
         exact("loss_mean", col("_xent_label_value")).as(LABEL_MEAN),
         exact("loss_mean", col("_xent_prediction_value")).as(PREDICTION_MEAN),
         // a count through our aggregate rather than count_if: a query made only of ours runs in
@@ -83,7 +83,7 @@ final class SliceMetrics {
    * computed (and later written) by the executors: nothing here is collected to the driver.
    */
   Dataset<Row> table(Dataset<Row> aggregated, Timestamp evaluatedAt, String lossFunction) {
-    Column stats = col(STATS);
+    Column stats = call_function("loss_state_stats", col(STATE));
     Column mean = stats.getField("mean");
     Column stderr = stats.getField("stderr");
     List<Column> columns = new ArrayList<>(List.of(
@@ -100,7 +100,9 @@ final class SliceMetrics {
         mean.plus(stderr.multiply(Z_95)).as("ci95_high"),
         col(LABEL_MEAN).as("label_mean"),
         col(PREDICTION_MEAN).as("prediction_mean"),
-        col(SKIPPED).as("skipped_rows")));
+        col(SKIPPED).as("skipped_rows"),
+        // the exact state, so that runs roll up (loss_merge) without rescanning predictions
+        col(STATE).as("loss_state")));
     return aggregated.select(columns.toArray(new Column[0]));
   }
 

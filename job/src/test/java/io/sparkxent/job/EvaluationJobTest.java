@@ -59,7 +59,11 @@ class EvaluationJobTest {
   }
 
   private static JobConfig config(Path output, String... extra) {
-    List<String> args = new ArrayList<>(List.of("--input", binary.toString(), "--output", output.toString(),
+    return config(binary.toString(), output, extra);
+  }
+
+  private static JobConfig config(String inputs, Path output, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input", inputs, "--output", output.toString(),
         "--label", "label", "--logit", "logit"));
     args.addAll(List.of(extra));
     return JobConfig.parse(args.toArray(new String[0])).orElseThrow();
@@ -117,10 +121,41 @@ class EvaluationJobTest {
     Dataset<Row> table = spark().read().parquet(output.toString());
     assertThat(table.columns()).contains("run_id", "evaluated_at", "loss_function", "slice", "model", "country",
         "rows", "weight_sum", "loss_sum", "loss_mean", "loss_stddev", "loss_stderr", "ci95_low", "ci95_high",
-        "label_mean", "prediction_mean", "skipped_rows");
+        "label_mean", "prediction_mean", "skipped_rows", "loss_state");
     assertThat(table.where("run_id = 'r1'").count()).isEqualTo(9);
     assertThat(table.select("loss_function").first().getString(0)).isEqualTo("bce_logits");
     assertThat(Files.exists(output.resolve("run_id=r1").resolve("_summary.json"))).isTrue();
+  }
+
+  /** The README's roll-up: three daily runs' states merged in SQL give the week's run, bit for bit. */
+  @Test
+  void dailyRunsRollUpIntoTheWeekExactly() {
+    Path daily = dir.resolve("daily-metrics");
+    List<String> days = new ArrayList<>();
+    for (int day = 0; day < 3; day++) {
+      Path input = dir.resolve("day-" + day);
+      spark().read().parquet(binary.toString()).where("pmod(hash(logit), 3) = " + day).write().parquet(input.toString());
+      days.add(input.toString());
+      EvaluationJob.evaluate(spark(), config(input.toString(), daily, "--weight", "weight", "--slice", "model",
+          "--run-id", "day" + day));
+    }
+    EvaluationJob.Result week = EvaluationJob.evaluate(spark(),
+        config(String.join(",", days), dir.resolve("week-metrics"), "--weight", "weight", "--slice", "model", "--run-id", "week"));
+    spark().read().parquet(daily.toString()).createOrReplaceTempView("daily_metrics");
+    List<Row> rolledUp = spark().sql("SELECT slice, model, loss_state_stats(loss_merge(loss_state)) AS s"
+        + " FROM daily_metrics GROUP BY slice, model ORDER BY slice <> 'overall', model").collectAsList();
+    List<Row> weekRows = MetricsRows.of(week);
+    assertThat(rolledUp).hasSize(3).hasSameSizeAs(weekRows);
+    for (int i = 0; i < rolledUp.size(); i++) {
+      Row stats = rolledUp.get(i).getAs("s");
+      Row expected = weekRows.get(i);
+      assertThat(stats.<Long>getAs("rows")).isEqualTo(expected.<Long>getAs("rows"));
+      assertThat(stats.<Double>getAs("sum")).isEqualTo(expected.<Double>getAs("loss_sum"));
+      assertThat(stats.<Double>getAs("mean")).isEqualTo(expected.<Double>getAs("loss_mean"));
+      assertThat(stats.<Double>getAs("weight_sum")).isEqualTo(expected.<Double>getAs("weight_sum"));
+      assertThat(stats.<Double>getAs("stddev")).isEqualTo(expected.<Double>getAs("loss_stddev"));
+      assertThat(stats.<Double>getAs("stderr")).isEqualTo(expected.<Double>getAs("loss_stderr"));
+    }
   }
 
   @Test

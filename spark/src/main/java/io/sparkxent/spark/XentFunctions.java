@@ -6,7 +6,11 @@ import io.sparkxent.spark.functions.CceFunction;
 import io.sparkxent.spark.functions.CceLogitsFunction;
 import io.sparkxent.spark.functions.FocalBceLogitsFunction;
 import io.sparkxent.spark.functions.LossFunction;
+import io.sparkxent.spark.aggregates.EntropyFunction;
 import io.sparkxent.spark.aggregates.LossMeanFunction;
+import io.sparkxent.spark.aggregates.LossMergeFunction;
+import io.sparkxent.spark.aggregates.LossStateFunction;
+import io.sparkxent.spark.aggregates.LossStateStatsFunction;
 import io.sparkxent.spark.aggregates.LossStatsFunction;
 import io.sparkxent.spark.aggregates.LossSumFunction;
 import io.sparkxent.spark.functions.SparseCceFunction;
@@ -46,7 +50,12 @@ public final class XentFunctions {
           new SparseCceFunction(),
           new LossSumFunction(),
           new LossMeanFunction(),
-          new LossStatsFunction());
+          new LossStatsFunction(),
+          new LossStateFunction(),
+          new LossMergeFunction(),
+          new LossStateStatsFunction(),
+          EntropyFunction.labels(),
+          EntropyFunction.classes());
 
   private XentFunctions() {}
 

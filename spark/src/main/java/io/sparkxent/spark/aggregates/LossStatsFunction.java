@@ -61,6 +61,11 @@ public final class LossStatsFunction extends LossAggregateFunction<InternalRow> 
 
   @Override
   InternalRow result(LossState state) {
+    return stats(state);
+  }
+
+  /** The result struct of a state (also {@code loss_state_stats}'). */
+  static InternalRow stats(LossState state) {
     boolean empty = state.rows() == 0;
     Double mean = Reduction.WEIGHTED_MEAN.of(state);
     return new GenericInternalRow(new Object[] {
