@@ -2,6 +2,7 @@ package io.sparkxent.job;
 
 import static io.sparkxent.spark.XentColumns.column;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
@@ -47,7 +48,10 @@ public final class EvaluationJob {
   public static final int FAILED = 1;
   public static final int USAGE = 2;
   public static final int INVALID_ROWS = 3;
+  public static final int GATE_FAILED = 4;
   public static final int CONCURRENT_RUN = 5;
+
+  private static final int GATE_FAILURES_SHOWN = 20;
 
   private EvaluationJob() {}
 
@@ -84,7 +88,17 @@ public final class EvaluationJob {
     }
     SparkSession spark = builder.getOrCreate();
     try {
-      evaluate(spark, config.get());
+      Result result = evaluate(spark, config.get());
+      if (result.gateFailures > 0) {
+        for (Row row : result.failedGates) {
+          System.err.println("gate failed: " + RunReport.describe(row, result.schema) + ": "
+              + row.getString(result.schema.fieldIndex("failed_gates")));
+        }
+        System.err.println("error: " + result.gateFailures + " slice(s) failed a --fail-if gate"
+            + (result.gateFailures > result.failedGates.size() ? " (" + result.failedGates.size() + " shown)" : "")
+            + "; the metrics are published with failed_gates set");
+        return GATE_FAILED;
+      }
       return OK;
     } catch (UsageException e) {
       System.err.println("error: " + e.getMessage());
@@ -115,14 +129,20 @@ public final class EvaluationJob {
     public final Row overall;
     public final long metricRows;
     public final String location;
+    /** How many rows failed a --fail-if gate, and the first of them. */
+    public final long gateFailures;
+    public final List<Row> failedGates;
     private final String format;
 
-    Result(StructType schema, Row overall, long metricRows, String location, String format) {
+    Result(StructType schema, Row overall, long metricRows, String location, String format, long gateFailures,
+        List<Row> failedGates) {
       this.schema = schema;
       this.overall = overall;
       this.metricRows = metricRows;
       this.location = location;
       this.format = format;
+      this.gateFailures = gateFailures;
+      this.failedGates = failedGates;
     }
 
     /** The published metrics of this run, read back. */
@@ -150,35 +170,39 @@ public final class EvaluationJob {
     Dataset<Row> input = NestedFields.expose(read, config.columnNames());
     InputColumns columns = InputColumns.of(config, input.schema());
     LossSpec loss = LossSpec.of(config, columns);
-    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent());
+    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent(), loss);
     metrics.sliceColumns().forEach(column -> InputColumns.type(input.schema(), column, "--slice"));
 
     Dataset<Row> scored = score(input, config, columns, loss);
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
-    Dataset<Row> table = metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel());
+    // gates are analysed here, before any data is read: a bad condition is a usage error
+    Dataset<Row> table = Gates.of(config).apply(metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel()));
     // one scan of the input: the executors aggregate and write the slices into staging; the driver
     // reads back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
     Row overall = written.overall().orElseGet(() -> written.append(
-        SliceMetrics.emptyOverall(table.schema(), evaluatedAt, loss.lossLabel())));
-    long skipped = overall.getLong(table.schema().fieldIndex("skipped_rows"));
+        SliceMetrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
+    long skipped = overall.getLong(written.schema().fieldIndex("skipped_rows"));
     if (skipped > 0 && !config.skipInvalidRows()) {
       Row first = scored.where("_xent_invalid IS NOT NULL").select("_xent_invalid").limit(1).collectAsList().get(0);
       throw new InvalidRowsException(first.getString(0) + " (" + skipped + " invalid row(s); nothing was written;"
           + " --on-invalid skip leaves them out and counts them in skipped_rows)");
     }
     scoredOutput.ifPresent(output -> writeScored(scored, read.columns(), output));
-    RunReport report = new RunReport(config, loss.lossLabel(), table.schema(), overall, written.worst(RunReport.WORST_SLICES),
+    RunReport report = new RunReport(config, loss.lossLabel(), written.schema(), overall, written.worst(RunReport.WORST_SLICES),
         written.count(), (System.nanoTime() - started) / 1e9);
+    long gateFailures = config.failIf().isEmpty() ? 0 : written.gateFailures();
+    List<Row> failedGates = gateFailures == 0 ? List.of() : written.failedGates(GATE_FAILURES_SHOWN);
     writeText(spark, new Path(metricsOutput.staging(), "_summary.json"), report.json());
     scoredOutput.ifPresent(RunPublisher::publish);
     metricsOutput.publish();
-    if (overall.getLong(table.schema().fieldIndex("rows")) == 0) {
+    if (overall.getLong(written.schema().fieldIndex("rows")) == 0) {
       System.err.println("warning: no rows to evaluate (the input is empty"
           + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
     }
     System.out.println(report.table());
-    return new Result(table.schema(), overall, written.count(), metricsOutput.destination().toString(), config.format());
+    return new Result(written.schema(), overall, written.count(), metricsOutput.destination().toString(), config.format(),
+        gateFailures, failedGates);
   }
 
   private static Dataset<Row> filter(Dataset<Row> input, JobConfig config) {
@@ -206,7 +230,10 @@ public final class EvaluationJob {
         .withColumn("_xent_invalid", RowChecks.invalidReason(config, columns, loss.descriptor().prediction()))
         .withColumn("_xent_loss", when(valid, loss.lossCall()))
         .withColumn("_xent_label_value", when(valid, loss.labelValue()))
-        .withColumn("_xent_prediction_value", when(valid, loss.predictionValue()));
+        .withColumn("_xent_prediction_value", when(valid, loss.predictionValue()))
+        .withColumn("_xent_label_rest", when(valid, loss.labelRestValue()))
+        .withColumn("_xent_confidence", loss.categorical() ? when(valid, loss.confidenceValue()) : lit(null).cast("double"))
+        .withColumn("_xent_correct", loss.categorical() ? when(valid, loss.correctValue()) : lit(null).cast("double"));
   }
 
   /** Numbers as DOUBLE, arrays as ARRAY&lt;DOUBLE&gt;, MLlib vectors as arrays too. */

@@ -44,9 +44,16 @@ public final class JobConfig {
   public static final String ON_INVALID = "on-invalid";
   public static final String CONFIG = "config";
   public static final String RECOVER = "recover";
+  public static final String FAIL_IF = "fail-if";
+  public static final String GATE_SLICES = "gate-slices";
+  public static final String MIN_SLICE_ROWS = "min-slice-rows";
+  public static final String DROP_SMALL_SLICES = "drop-small-slices";
+  /** Joins repeated --fail-if conditions in one option value (a config file: one per line). */
+  private static final String CONDITIONS = "\n";
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
-      LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER);
+      LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -65,6 +72,10 @@ public final class JobConfig {
   private final String runId;
   private final boolean skipInvalidRows;
   private final boolean recover;
+  private final List<String> failIf;
+  private final boolean gateAllSlices;
+  private final long minSliceRows;
+  private final boolean dropSmallSlices;
 
   private JobConfig(Map<String, String> options) {
     inputs = splitList(required(options, INPUT), ",");
@@ -104,6 +115,21 @@ public final class JobConfig {
     }
     skipInvalidRows = onInvalid.equals("skip");
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
+    failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
+    String gateSlices = options.getOrDefault(GATE_SLICES, "overall").toLowerCase(Locale.ROOT);
+    if (!gateSlices.equals("overall") && !gateSlices.equals("all")) {
+      throw new UsageException("--gate-slices " + gateSlices + " is not overall or all");
+    }
+    gateAllSlices = gateSlices.equals("all");
+    try {
+      minSliceRows = Long.parseLong(options.getOrDefault(MIN_SLICE_ROWS, "0").trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("--min-slice-rows " + options.get(MIN_SLICE_ROWS) + " is not a whole number");
+    }
+    if (minSliceRows < 0) {
+      throw new UsageException("--min-slice-rows " + minSliceRows + " is negative");
+    }
+    dropSmallSlices = Boolean.parseBoolean(options.getOrDefault(DROP_SMALL_SLICES, "false"));
   }
 
   /** From option keys to values; {@code slice} holds slices separated by {@code ;}. */
@@ -123,13 +149,14 @@ public final class JobConfig {
   public static Optional<JobConfig> parse(String[] args) {
     Map<String, String> flags = new LinkedHashMap<>();
     List<String> slices = new ArrayList<>();
+    List<String> conditions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
         return Optional.empty();
       }
-      if (arg.equals("--" + RECOVER)) {
-        flags.put(RECOVER, "true"); // a switch: takes no value
+      if (arg.equals("--" + RECOVER) || arg.equals("--" + DROP_SMALL_SLICES)) {
+        flags.put(arg.substring(2), "true"); // a switch: takes no value
         continue;
       }
       if (!arg.startsWith("--")) {
@@ -148,12 +175,17 @@ public final class JobConfig {
       }
       if (key.equals(SLICE)) {
         slices.add(value);
+      } else if (key.equals(FAIL_IF)) {
+        conditions.add(value);
       } else {
         flags.put(key, value);
       }
     }
     if (!slices.isEmpty()) {
       flags.put(SLICE, String.join(";", slices));
+    }
+    if (!conditions.isEmpty()) {
+      flags.put(FAIL_IF, String.join(CONDITIONS, conditions));
     }
     Map<String, String> options = new LinkedHashMap<>();
     if (flags.containsKey(CONFIG)) {
@@ -267,6 +299,24 @@ public final class JobConfig {
   }
 
   /** Break another run's lock on the outputs (it crashed on another machine) before repairing them. */
+  /** The --fail-if conditions, in order. */
+  public List<String> failIf() {
+    return failIf;
+  }
+
+  /** --gate-slices all: gate every slice, not only the overall row. */
+  public boolean gateAllSlices() {
+    return gateAllSlices;
+  }
+
+  public long minSliceRows() {
+    return minSliceRows;
+  }
+
+  public boolean dropSmallSlices() {
+    return dropSmallSlices;
+  }
+
   public boolean recover() {
     return recover;
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -153,6 +154,56 @@ final class LossSpec {
       return probability(col(PREDICTION));
     }
     return meanOf(transform(col(PREDICTION), this::probability));
+  }
+
+  /** Binary labels, one per row: the family whose base entropy and calibration use label_mean. */
+  boolean binaryScalar() {
+    return loss.label() == Label.BINARY && shape == Shape.SCALAR;
+  }
+
+  /** Categorical losses (class index or one-hot/soft arrays): top-label calibration, class entropy. */
+  boolean categorical() {
+    return loss.label() != Label.BINARY;
+  }
+
+  /**
+   * {@code 1 - label} for binary labels: its exact mean is {@code 1 - label_mean} without the
+   * cancellation of subtracting a rounded mean near 1 (each {@code 1 - y} is exact for {@code y >=
+   * 1/2} and keeps its relative precision below), for the base entropy {@code H(q)}.
+   */
+  Column labelRestValue() {
+    return binaryScalar() ? lit(1d).minus(col(LABEL)) : lit(null).cast(DataTypes.DoubleType);
+  }
+
+  /**
+   * The aggregate giving the entropy of the weighted empirical class distribution, for categorical
+   * losses: {@code class_entropy} of class indices, {@code label_entropy} of one-hot or soft labels.
+   */
+  Column classEntropy(Column label, java.util.Optional<Column> weight) {
+    String function = loss.label() == Label.CLASS_INDEX ? "class_entropy" : "label_entropy";
+    return weight.map(w -> call_function(function, label, w)).orElseGet(() -> call_function(function, label));
+  }
+
+  /**
+   * Top-label calibration of categorical losses: the predicted probability of the arg-max class
+   * (softmax of logits), whose mean {@code calibration_ratio} compares with {@link #correctValue}'s.
+   */
+  Column confidenceValue() {
+    Column scores = col(PREDICTION);
+    if (loss.prediction() == Prediction.LOGIT) {
+      Column max = functions.array_max(scores);
+      return lit(1d).divide(aggregate(scores, lit(0d), (sum, x) -> sum.plus(exp(x.minus(max)))));
+    }
+    return functions.array_max(scores);
+  }
+
+  /** Whether the arg-max class is right: 1 or 0 for class indices, the label mass there for arrays. */
+  Column correctValue() {
+    Column argmax = functions.array_position(col(PREDICTION), functions.array_max(col(PREDICTION)));
+    if (loss.label() == Label.CLASS_INDEX) {
+      return functions.when(argmax.minus(1).equalTo(col(LABEL)), lit(1d)).otherwise(lit(0d));
+    }
+    return functions.element_at(col(LABEL), argmax.cast(DataTypes.IntegerType));
   }
 
   private Column probability(Column prediction) {

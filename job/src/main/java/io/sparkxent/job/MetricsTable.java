@@ -32,10 +32,19 @@ final class MetricsTable {
 
   /** Writes {@code table} to {@code location} (which must not exist) in {@code format}. */
   static MetricsTable write(SparkSession spark, Dataset<Row> table, String format, Path location) {
+    // text formats have no binary type: the state goes as hex (unhex reads it back; Spark 3.5's
+    // base64 breaks lines, which a CSV reader takes for rows)
+    Dataset<Row> stored = format.equals("parquet") ? table
+        : table.withColumn("loss_state", org.apache.spark.sql.functions.hex(col("loss_state")));
     // no coalesce: that would run the final aggregation of every slice in one task; adaptive
     // execution already merges the small partitions of a table with few slices into one file
-    table.write().mode(SaveMode.ErrorIfExists).option("header", "true").format(format).save(location.toString());
-    return new MetricsTable(spark, format, location, table.schema());
+    stored.write().mode(SaveMode.ErrorIfExists).option("header", "true").format(format).save(location.toString());
+    return new MetricsTable(spark, format, location, stored.schema());
+  }
+
+  /** The table's schema as stored (the state as hex text in CSV and JSON). */
+  StructType schema() {
+    return schema;
   }
 
   /** A metrics table written earlier, with its schema (CSV and JSON do not carry one). */
@@ -77,6 +86,16 @@ final class MetricsTable {
   List<Row> worst(int limit) {
     return rows().where(col("slice").notEqual(SliceMetrics.OVERALL).and(col("loss_mean").isNotNull()))
         .orderBy(col("loss_mean").desc()).limit(limit).collectAsList();
+  }
+
+  /** Rows where a gate failed: how many, and the first {@code limit} (worst loss first). */
+  long gateFailures() {
+    return rows().where(col("failed_gates").isNotNull()).count();
+  }
+
+  List<Row> failedGates(int limit) {
+    return rows().where(col("failed_gates").isNotNull()).orderBy(col("loss_mean").desc_nulls_last())
+        .limit(limit).collectAsList();
   }
 
   long count() {

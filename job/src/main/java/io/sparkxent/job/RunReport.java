@@ -75,13 +75,18 @@ final class RunReport {
   }
 
   private String sliceValue(Row row) {
-    String slice = row.getString(index("slice"));
+    return describe(row, schema);
+  }
+
+  /** {@code overall}, or the slice's values: {@code model=a country=DE}. */
+  static String describe(Row row, StructType schema) {
+    String slice = row.getString(schema.fieldIndex("slice"));
     if (slice.equals(SliceMetrics.OVERALL)) {
       return slice;
     }
     List<String> parts = new ArrayList<>();
     for (String column : slice.split(",")) {
-      parts.add(column + "=" + row.get(index(column)));
+      parts.add(column + "=" + row.get(schema.fieldIndex(column)));
     }
     return String.join(" ", parts);
   }

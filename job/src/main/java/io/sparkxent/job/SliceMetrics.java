@@ -17,6 +17,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -32,18 +33,24 @@ final class SliceMetrics {
   private static final String LABEL_MEAN = "_xent_label_mean";
   private static final String PREDICTION_MEAN = "_xent_prediction_mean";
   private static final String SKIPPED = "_xent_skipped";
+  private static final String LABEL_REST = "_xent_label_rest_mean";
+  private static final String CONFIDENCE = "_xent_confidence_mean";
+  private static final String CORRECT = "_xent_correct_mean";
+  private static final String ENTROPY = "_xent_entropy";
   private static final double Z_95 = 1.959963984540054;
 
   private final List<List<String>> slices;
   private final List<String> sliceColumns;
   private final boolean weighted;
+  private final LossSpec loss;
 
-  SliceMetrics(List<List<String>> slices, boolean weighted) {
+  SliceMetrics(List<List<String>> slices, boolean weighted, LossSpec loss) {
     this.slices = slices;
     Set<String> columns = new LinkedHashSet<>();
     slices.forEach(columns::addAll);
     this.sliceColumns = List.copyOf(columns);
     this.weighted = weighted;
+    this.loss = loss;
   }
 
   List<String> sliceColumns() {
@@ -63,6 +70,17 @@ final class SliceMetrics {
         // a count through our aggregate rather than count_if: a query made only of ours runs in
         // our exact aggregation operators (see ExactAggregateStrategy), any other in Spark's
         call_function("loss_stats", when(col("_xent_invalid").isNotNull(), lit(0d))).getField("rows").as(SKIPPED)));
+    if (loss.binaryScalar()) {
+      aggregates.add(exact("loss_mean", col("_xent_label_rest")).as(LABEL_REST));
+    }
+    if (loss.categorical()) {
+      aggregates.add(exact("loss_mean", col("_xent_confidence")).as(CONFIDENCE));
+      aggregates.add(exact("loss_mean", col("_xent_correct")).as(CORRECT));
+      // not one of the loss aggregates: a categorical run leaves our exact operators for Spark's
+      Column validLabel = when(col("_xent_invalid").isNull(), col(LossSpec.LABEL));
+      aggregates.add(loss.classEntropy(validLabel, weighted ? java.util.Optional.of(col(LossSpec.WEIGHT))
+          : java.util.Optional.empty()).as(ENTROPY));
+    }
     if (sliceColumns.isEmpty()) {
       aggregates.add(0, lit(0L).as(GROUPING));
       return scored.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
@@ -100,10 +118,49 @@ final class SliceMetrics {
         mean.plus(stderr.multiply(Z_95)).as("ci95_high"),
         col(LABEL_MEAN).as("label_mean"),
         col(PREDICTION_MEAN).as("prediction_mean"),
+        normalizedEntropy(mean).as("normalized_entropy"),
+        calibrationRatio().as("calibration_ratio"),
         col(SKIPPED).as("skipped_rows"),
         // the exact state, so that runs roll up (loss_merge) without rescanning predictions
         col(STATE).as("loss_state")));
     return aggregated.select(columns.toArray(new Column[0]));
+  }
+
+  /**
+   * loss mean / H, H the entropy of the weighted label distribution: {@code H(q) = -(q ln q + r ln
+   * r)} for binary labels, with {@code q} the label mean and {@code r} the exact mean of {@code 1 -
+   * label} (ln of the larger one through log1p of the smaller, so no digits are lost near 0 or 1);
+   * the class entropy for categorical losses; NULL for multi-label losses and where H is 0.
+   */
+  private Column normalizedEntropy(Column lossMean) {
+    Column entropy;
+    if (loss.binaryScalar()) {
+      Column q = col(LABEL_MEAN);
+      Column r = col(LABEL_REST);
+      entropy = plogp(q, r).plus(plogp(r, q)).multiply(-1);
+    } else if (loss.categorical()) {
+      entropy = col(ENTROPY);
+    } else {
+      return lit(null).cast("double");
+    }
+    return when(entropy.gt(0), lossMean.divide(entropy));
+  }
+
+  /** {@code p ln p}, with {@code ln p = log1p(-rest)} when {@code p > 1/2}, and 0 for p = 0. */
+  private static Column plogp(Column p, Column rest) {
+    Column log = when(p.gt(0.5), functions.log1p(rest.multiply(-1))).otherwise(functions.log(p));
+    return when(p.gt(0), p.multiply(log)).otherwise(lit(0d));
+  }
+
+  /**
+   * Predicted over observed: binary (and multi-label), sum of w*p / sum of w*y, the ratio of the two
+   * exact means; categorical, top-label: the mean confidence of the arg-max class over its accuracy.
+   * NULL when the denominator is 0.
+   */
+  private Column calibrationRatio() {
+    Column predicted = loss.categorical() ? col(CONFIDENCE) : col(PREDICTION_MEAN);
+    Column observed = loss.categorical() ? col(CORRECT) : col(LABEL_MEAN);
+    return when(observed.gt(0), predicted.divide(observed));
   }
 
   /** The {@code slice} column: which slicing a row's grouping id stands for. */

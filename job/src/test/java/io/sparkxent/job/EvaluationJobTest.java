@@ -188,9 +188,12 @@ class EvaluationJobTest {
   @Test
   void sliceAggregationRunsInTheExactOperators() {
     spark().sql("SELECT 0.5D AS _xent_loss, 1D AS _xent_label_value, 0.4D AS _xent_prediction_value,"
-        + " CAST(NULL AS STRING) AS _xent_invalid, 2D AS " + LossSpec.WEIGHT + ", 'a' AS model")
+        + " 0D AS _xent_label_rest, CAST(NULL AS STRING) AS _xent_invalid, 2D AS " + LossSpec.WEIGHT + ", 'a' AS model")
         .createOrReplaceTempView("scored_for_plan");
-    Dataset<Row> metrics = new SliceMetrics(List.of(List.of("model")), true).aggregate(spark().table("scored_for_plan"));
+    JobConfig config = config(dir.resolve("unused"), "--weight", "weight", "--slice", "model");
+    LossSpec binaryLoss = LossSpec.of(config, InputColumns.of(config, spark().read().parquet(binary.toString()).schema()));
+    Dataset<Row> metrics = new SliceMetrics(List.of(List.of("model")), true, binaryLoss)
+        .aggregate(spark().table("scored_for_plan"));
     assertThat(metrics.collectAsList()).hasSize(2);
     assertThat(metrics.queryExecution().executedPlan().toString())
         .contains("ExactFinalAggregate").doesNotContain("ObjectHashAggregate");

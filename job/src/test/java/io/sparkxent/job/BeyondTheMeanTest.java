@@ -1,0 +1,212 @@
+package io.sparkxent.job;
+
+import static io.sparkxent.spark.SharedSpark.spark;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sparkxent.math.BinaryCrossEntropy;
+import io.sparkxent.math.CategoricalCrossEntropy;
+import io.sparkxent.math.Exact;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Normalized entropy, calibration ratio, small slices and gates, per slice, against figures
+ * computed here from the rows in BigDecimal (never the job's formulas): NE within 10 ulp, the
+ * calibration ratio within 2 ulp.
+ */
+class BeyondTheMeanTest {
+  private static final MathContext WIDE = new MathContext(120, RoundingMode.HALF_EVEN);
+  private static final int ROWS = 3_000;
+  private static final List<double[]> BINARY = new ArrayList<>();
+  private static final List<double[]> CLASSES = new ArrayList<>();
+
+  @TempDir
+  static Path dir;
+  static Path binary;
+  static Path categorical;
+
+  @BeforeAll
+  static void predictions() {
+    SplittableRandom random = new SplittableRandom(41);
+    List<Row> rows = new ArrayList<>();
+    List<Row> classRows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      int model = i % 2;
+      // model b predicts worse and more rarely positive labels
+      double label = random.nextInt(model == 0 ? 2 : 5) == 0 ? 1 : 0;
+      double logit = random.nextGaussian() * 3 + (label - 0.5) * (model == 0 ? 4 : 1);
+      double weight = 0.5 + random.nextDouble();
+      BINARY.add(new double[] {model, i % 3, label, logit, weight});
+      rows.add(RowFactory.create(model == 0 ? "a" : "b", new String[] {"DE", "US", "IN"}[i % 3], label, logit, weight));
+      int klass = random.nextInt(10) < 6 ? 0 : random.nextInt(3);
+      double[] logits = {random.nextGaussian() * 2 + (klass == 0 ? 1 : 0), random.nextGaussian(), random.nextGaussian()};
+      CLASSES.add(new double[] {klass, logits[0], logits[1], logits[2]});
+      classRows.add(RowFactory.create(klass, logits));
+    }
+    binary = dir.resolve("binary");
+    spark().createDataFrame(rows, new StructType().add("model", DataTypes.StringType).add("country", DataTypes.StringType)
+            .add("label", DataTypes.DoubleType).add("logit", DataTypes.DoubleType).add("weight", DataTypes.DoubleType))
+        .repartition(3).write().parquet(binary.toString());
+    categorical = dir.resolve("categorical");
+    spark().createDataFrame(classRows, new StructType().add("label", DataTypes.IntegerType)
+            .add("logits", DataTypes.createArrayType(DataTypes.DoubleType)))
+        .repartition(2).write().parquet(categorical.toString());
+  }
+
+  private static JobConfig config(Path input, String output, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--output", dir.resolve(output).toString(),
+        "--label", "label"));
+    args.addAll(List.of(extra));
+    return JobConfig.parse(args.toArray(new String[0])).orElseThrow();
+  }
+
+  private static BigDecimal entropy(Map<Integer, BigDecimal> weights) {
+    BigDecimal total = weights.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal h = BigDecimal.ZERO;
+    for (BigDecimal s : weights.values()) {
+      if (s.signum() > 0) {
+        BigDecimal p = s.divide(total, WIDE);
+        h = h.subtract(p.multiply(Exact.log(p)));
+      }
+    }
+    return h;
+  }
+
+  @Test
+  void binaryNormalizedEntropyAndCalibrationPerSlice() {
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
+        config(binary, "binary-out", "--logit", "logit", "--weight", "weight", "--slice", "model"));
+    List<Row> rows = MetricsRows.of(result);
+    for (Row row : rows) {
+      String model = row.getAs("model");
+      BigDecimal loss = BigDecimal.ZERO;
+      BigDecimal weights = BigDecimal.ZERO;
+      BigDecimal positives = BigDecimal.ZERO;
+      BigDecimal predicted = BigDecimal.ZERO;
+      for (double[] r : BINARY) {
+        if (model != null && r[0] != (model.equals("a") ? 0 : 1)) {
+          continue;
+        }
+        BigDecimal w = new BigDecimal(r[4]);
+        loss = loss.add(w.multiply(new BigDecimal(BinaryCrossEntropy.fromLogit(r[2], r[3]))));
+        weights = weights.add(w);
+        positives = positives.add(w.multiply(new BigDecimal(r[2])));
+        // the job's predicted probability of a logit, as documented: 1 / (1 + exp(-x))
+        predicted = predicted.add(w.multiply(new BigDecimal(1 / (1 + StrictMath.exp(-r[3])))));
+      }
+      BigDecimal h = entropy(Map.of(1, positives, 0, weights.subtract(positives)));
+      Exact.assertWithinUlps(row.getAs("normalized_entropy"), loss.divide(weights, WIDE).divide(h, WIDE), 10,
+          "normalized entropy of " + model);
+      Exact.assertWithinUlps(row.getAs("calibration_ratio"), predicted.divide(positives, WIDE), 2,
+          "calibration ratio of " + model);
+    }
+    // the worse model: higher normalized entropy
+    assertThat(rows.get(2).<Double>getAs("normalized_entropy")).isGreaterThan(rows.get(1).<Double>getAs("normalized_entropy"));
+  }
+
+  @Test
+  void categoricalNormalizedEntropyAndTopLabelCalibration() {
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config(categorical, "categorical-out", "--logits", "logits"));
+    Row overall = result.overall;
+    BigDecimal loss = BigDecimal.ZERO;
+    BigDecimal confidence = BigDecimal.ZERO;
+    BigDecimal correct = BigDecimal.ZERO;
+    Map<Integer, BigDecimal> counts = new TreeMap<>();
+    for (double[] r : CLASSES) {
+      double[] logits = {r[1], r[2], r[3]};
+      loss = loss.add(new BigDecimal(CategoricalCrossEntropy.sparseFromLogits((int) r[0], logits)));
+      counts.merge((int) r[0], BigDecimal.ONE, BigDecimal::add);
+      int argmax = 0;
+      for (int c = 1; c < 3; c++) {
+        argmax = logits[c] > logits[argmax] ? c : argmax;
+      }
+      // the softmax probability of the arg-max class, exactly: 1 / sum exp(x_c - max)
+      BigDecimal denominator = BigDecimal.ZERO;
+      for (double x : logits) {
+        denominator = denominator.add(Exact.exp(new BigDecimal(x).subtract(new BigDecimal(logits[argmax]))));
+      }
+      confidence = confidence.add(BigDecimal.ONE.divide(denominator, WIDE));
+      correct = correct.add(argmax == (int) r[0] ? BigDecimal.ONE : BigDecimal.ZERO);
+    }
+    BigDecimal rows = BigDecimal.valueOf(ROWS);
+    Exact.assertWithinUlps(overall.getAs("normalized_entropy"), loss.divide(rows, WIDE).divide(entropy(counts), WIDE), 10,
+        "categorical normalized entropy");
+    // per-row softmax in double (a few ulp each), then exact sums: well within 1e-13 relative
+    assertThat(overall.<Double>getAs("calibration_ratio"))
+        .isCloseTo(confidence.divide(correct, WIDE).doubleValue(), org.assertj.core.data.Percentage.withPercentage(1e-11));
+  }
+
+  record Outcome(int code, String stderr) {}
+
+  private static Outcome run(Path input, String output, String... extra) {
+    List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--output", dir.resolve(output).toString(),
+        "--label", "label", "--logit", "logit", "--weight", "weight", "--slice", "model", "--slice", "model,country",
+        "--run-id", "gated"));
+    args.addAll(List.of(extra));
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true));
+    try {
+      return new Outcome(EvaluationJob.run(args.toArray(new String[0])), captured.toString());
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  @Test
+  void gatesPublishThenExitFourNamingTheFailingSlices() throws Exception {
+    double overallMean = EvaluationJob.evaluate(spark(), config(binary, "ungated", "--logit", "logit", "--weight", "weight"))
+        .overall.getAs("loss_mean");
+    Outcome overall = run(binary, "gated-overall", "--fail-if", "loss_mean > " + (overallMean - 0.01),
+        "--fail-if", "normalized_entropy > 5");
+    assertThat(overall.code()).as(overall.stderr()).isEqualTo(EvaluationJob.GATE_FAILED);
+    assertThat(overall.stderr()).contains("gate failed: overall: loss_mean > ")
+        .endsWith("error: 1 slice(s) failed a --fail-if gate; the metrics are published with failed_gates set\n");
+    List<Row> published = spark().read().parquet(dir.resolve("gated-overall").toString())
+        .where("failed_gates IS NOT NULL").collectAsList();
+    assertThat(published).hasSize(1);
+    assertThat(published.get(0).<String>getAs("slice")).isEqualTo("overall");
+
+    // every slice gated; the model,country slices (about 500 rows) are small and not gated
+    Outcome all = run(binary, "gated-all", "--fail-if", "loss_mean > 0", "--gate-slices", "all",
+        "--min-slice-rows", "600");
+    assertThat(all.code()).isEqualTo(EvaluationJob.GATE_FAILED);
+    assertThat(all.stderr()).contains("error: 3 slice(s) failed");
+    org.apache.spark.sql.Dataset<Row> table = spark().read().parquet(dir.resolve("gated-all").toString());
+    assertThat(table.where("small_slice").count()).isEqualTo(6);
+    assertThat(table.where("small_slice AND failed_gates IS NOT NULL").count()).isZero();
+
+    Outcome dropped = run(binary, "dropped", "--min-slice-rows", "600", "--drop-small-slices");
+    assertThat(dropped.code()).isZero();
+    assertThat(spark().read().parquet(dir.resolve("dropped").toString()).count()).isEqualTo(3);
+  }
+
+  @Test
+  void aBadGateIsAUsageErrorBeforeAnythingIsWritten() {
+    Outcome unknown = run(binary, "never-gated", "--fail-if", "loss_maen > 0.3");
+    assertThat(unknown.code()).isEqualTo(EvaluationJob.USAGE);
+    assertThat(unknown.stderr().strip()).startsWith("error: --fail-if loss_maen > 0.3: ").contains("`loss_maen`")
+        .contains("the metrics columns: evaluated_at, loss_function, slice, model, country, rows");
+    Outcome notACondition = run(binary, "never-gated", "--fail-if", "loss_mean * 2");
+    assertThat(notACondition.stderr().strip())
+        .isEqualTo("error: --fail-if loss_mean * 2: expected a condition over the metrics columns, got a double value");
+    assertThat(Files.exists(dir.resolve("never-gated"))).isFalse();
+  }
+}
