@@ -170,7 +170,8 @@ public final class EvaluationJob {
     Dataset<Row> input = NestedFields.expose(read, config.columnNames());
     InputColumns columns = InputColumns.of(config, input.schema());
     LossSpec loss = LossSpec.of(config, columns);
-    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent(), loss);
+    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent(), loss,
+        config.baselineColumn().isPresent());
     metrics.sliceColumns().forEach(column -> InputColumns.type(input.schema(), column, "--slice"));
 
     Dataset<Row> scored = score(input, config, columns, loss);
@@ -225,6 +226,8 @@ public final class EvaluationJob {
     projected.add(asDoubles(column(config.labelColumn()), columns.labelType()).as(LossSpec.LABEL));
     projected.add(asDoubles(column(config.predictionColumn()), columns.predictionType()).as(LossSpec.PREDICTION));
     config.weightColumn().ifPresent(weight -> projected.add(column(weight).cast(DataTypes.DoubleType).as(LossSpec.WEIGHT)));
+    config.baselineColumn().ifPresent(baseline ->
+        projected.add(asDoubles(column(baseline), columns.baselineType()).as(LossSpec.BASELINE)));
     Column valid = col("_xent_invalid").isNull();
     return input.select(projected.toArray(new Column[0]))
         .withColumn("_xent_invalid", RowChecks.invalidReason(config, columns, loss.descriptor().prediction()))
@@ -233,7 +236,10 @@ public final class EvaluationJob {
         .withColumn("_xent_prediction_value", when(valid, loss.predictionValue()))
         .withColumn("_xent_label_rest", when(valid, loss.labelRestValue()))
         .withColumn("_xent_confidence", loss.categorical() ? when(valid, loss.confidenceValue()) : lit(null).cast("double"))
-        .withColumn("_xent_correct", loss.categorical() ? when(valid, loss.correctValue()) : lit(null).cast("double"));
+        .withColumn("_xent_correct", loss.categorical() ? when(valid, loss.correctValue()) : lit(null).cast("double"))
+        .withColumn("_xent_baseline_loss", config.baselineColumn().isPresent()
+            ? when(valid, loss.lossCall(col(LossSpec.BASELINE))) : lit(null).cast("double"))
+        .withColumn("_xent_delta", col("_xent_loss").minus(col("_xent_baseline_loss")));
   }
 
   /** Numbers as DOUBLE, arrays as ARRAY&lt;DOUBLE&gt;, MLlib vectors as arrays too. */

@@ -20,7 +20,15 @@ final class InputColumns {
   private final DataType predictionType;
   private final boolean scalarPrediction;
 
-  private InputColumns(DataType labelType, DataType predictionType, boolean scalarPrediction) {
+  /** The baseline column's type (null when none is compared). */
+  private final DataType baselineType;
+
+  DataType baselineType() {
+    return baselineType;
+  }
+
+  private InputColumns(DataType labelType, DataType predictionType, boolean scalarPrediction, DataType baselineType) {
+    this.baselineType = baselineType;
     this.labelType = labelType;
     this.predictionType = predictionType;
     this.scalarPrediction = scalarPrediction;
@@ -31,6 +39,14 @@ final class InputColumns {
     DataType prediction = type(schema, config.predictionColumn(), "--" + config.predictionKind());
     config.weightColumn().ifPresent(weight -> requireNumber(weight, type(schema, weight, "--weight")));
     boolean scalar = config.predictionKind().equals(JobConfig.LOGIT) || config.predictionKind().equals(JobConfig.PROB);
+    config.baselineColumn().ifPresent(baseline -> {
+      DataType type = type(schema, baseline, "--" + JobConfig.BASELINE + config.predictionKind());
+      if (scalar) {
+        requireNumber(baseline, type);
+      } else if (!isVector(type) && !isNumberArray(type)) {
+        throw wrongType(baseline, type, "an array of numbers or an MLlib vector");
+      }
+    });
     if (scalar) {
       requireNumber(config.predictionColumn(), prediction);
       requireNumber(config.labelColumn(), label);
@@ -43,7 +59,8 @@ final class InputColumns {
             "a numeric class index, or an array of numbers or MLlib vector (one-hot or soft labels)");
       }
     }
-    return new InputColumns(label, prediction, scalar);
+    return new InputColumns(label, prediction, scalar,
+        config.baselineColumn().map(baseline -> type(schema, baseline, "--baseline")).orElse(null));
   }
 
   /** The type of a top-level column, or a usage error listing the input's columns. */

@@ -45,6 +45,8 @@ public final class JobConfig {
   public static final String CONFIG = "config";
   public static final String RECOVER = "recover";
   public static final String FAIL_IF = "fail-if";
+  /** A second model's predictions on the same rows: --baseline-logit COL and its three siblings. */
+  public static final String BASELINE = "baseline-";
   public static final String GATE_SLICES = "gate-slices";
   public static final String MIN_SLICE_ROWS = "min-slice-rows";
   public static final String DROP_SMALL_SLICES = "drop-small-slices";
@@ -73,6 +75,7 @@ public final class JobConfig {
   private final boolean skipInvalidRows;
   private final boolean recover;
   private final List<String> failIf;
+  private final Optional<String> baselineColumn;
   private final boolean gateAllSlices;
   private final long minSliceRows;
   private final boolean dropSmallSlices;
@@ -116,6 +119,16 @@ public final class JobConfig {
     skipInvalidRows = onInvalid.equals("skip");
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
+    List<String> baselines = PREDICTION_KEYS.stream().filter(kind -> options.containsKey(BASELINE + kind)).toList();
+    if (baselines.size() > 1) {
+      throw new UsageException("give at most one --baseline-* column (got --" + BASELINE
+          + String.join(", --" + BASELINE, baselines) + ")");
+    }
+    if (baselines.size() == 1 && !baselines.get(0).equals(predictionKind)) {
+      throw new UsageException("--" + BASELINE + baselines.get(0) + " needs --" + baselines.get(0)
+          + ": the baseline is scored with the candidate's loss (the candidate has --" + predictionKind + ")");
+    }
+    baselineColumn = baselines.isEmpty() ? Optional.empty() : Optional.of(options.get(BASELINE + baselines.get(0)));
     String gateSlices = options.getOrDefault(GATE_SLICES, "overall").toLowerCase(Locale.ROOT);
     if (!gateSlices.equals("overall") && !gateSlices.equals("all")) {
       throw new UsageException("--gate-slices " + gateSlices + " is not overall or all");
@@ -135,7 +148,8 @@ public final class JobConfig {
   /** From option keys to values; {@code slice} holds slices separated by {@code ;}. */
   public static JobConfig from(Map<String, String> options) {
     for (String key : options.keySet()) {
-      if (!KEYS.contains(key) && LossParameter.byJobFlag(key).isEmpty()) {
+      boolean baseline = key.startsWith(BASELINE) && PREDICTION_KEYS.contains(key.substring(BASELINE.length()));
+      if (!KEYS.contains(key) && LossParameter.byJobFlag(key).isEmpty() && !baseline) {
         throw new UsageException("unknown option --" + key + "; see --help");
       }
     }
@@ -270,9 +284,15 @@ public final class JobConfig {
     return slices;
   }
 
-  /** Every input column an option names: label, prediction, weight, slice columns. */
+  /** The baseline model's prediction column (same kind as the candidate's), if compared. */
+  public Optional<String> baselineColumn() {
+    return baselineColumn;
+  }
+
+  /** Every input column an option names: label, prediction, baseline, weight, slice columns. */
   public List<String> columnNames() {
     java.util.Set<String> names = new java.util.LinkedHashSet<>(List.of(labelColumn(), predictionColumn()));
+    baselineColumn.ifPresent(names::add);
     weightColumn().ifPresent(names::add);
     slices().forEach(names::addAll);
     return List.copyOf(names);

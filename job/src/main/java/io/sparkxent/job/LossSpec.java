@@ -37,6 +37,7 @@ final class LossSpec {
   static final String LABEL = "_xent_label";
   static final String PREDICTION = "_xent_prediction";
   static final String WEIGHT = "_xent_weight";
+  static final String BASELINE = "_xent_baseline";
 
   private final LossDescriptor loss;
   private final Shape shape;
@@ -122,7 +123,12 @@ final class LossSpec {
 
   /** The per-row loss, {@code bce_logits(_xent_label, _xent_prediction, 0.1)}, through the registry. */
   Column lossCall() {
-    List<Column> arguments = new ArrayList<>(List.of(col(LABEL), col(PREDICTION)));
+    return lossCall(col(PREDICTION));
+  }
+
+  /** The same loss of another prediction column (the baseline model's). */
+  Column lossCall(Column prediction) {
+    List<Column> arguments = new ArrayList<>(List.of(col(LABEL), prediction));
     parameters.values().forEach(value -> arguments.add(lit(value)));
     return call_function(loss.name(), arguments.toArray(new Column[0]));
   }

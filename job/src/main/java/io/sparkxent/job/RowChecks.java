@@ -59,6 +59,26 @@ final class RowChecks {
             value(labelName + " = ", label, " has an element outside [0, 1]")));
       }
     }
+    config.baselineColumn().ifPresent(baseline -> {
+      Column other = col(LossSpec.BASELINE);
+      String otherName = JobConfig.BASELINE + config.predictionKind() + " column " + quoted(baseline);
+      checks.add(check(other.isNull(), lit(otherName + " is NULL")));
+      if (columns.scalarPrediction()) {
+        checks.add(check(isnan(other), lit(otherName + " is NaN")));
+        if (probabilities) {
+          checks.add(check(other.lt(0).or(other.gt(1)), value(otherName + " = ", other, " is outside [0, 1]")));
+        }
+      } else {
+        checks.add(check(size(other).notEqual(size(predicted)), concat(lit(otherName + " has "),
+            size(other).cast("string"), lit(" elements but " + predictionName + " has "), size(predicted).cast("string"))));
+        checks.add(check(exists(other, x -> x.isNull().or(isnan(x))),
+            value(otherName + " = ", other, " has a NULL or NaN element")));
+        if (probabilities) {
+          checks.add(check(exists(other, x -> x.lt(0).or(x.gt(1))),
+              value(otherName + " = ", other, " has an element outside [0, 1]")));
+        }
+      }
+    });
     config.weightColumn().ifPresent(weight -> {
       Column w = col(LossSpec.WEIGHT);
       checks.add(check(w.isNull().or(isnan(w)).or(w.lt(0)).or(w.equalTo(Double.POSITIVE_INFINITY)),

@@ -37,14 +37,20 @@ final class SliceMetrics {
   private static final String CONFIDENCE = "_xent_confidence_mean";
   private static final String CORRECT = "_xent_correct_mean";
   private static final String ENTROPY = "_xent_entropy";
+  private static final String BASELINE_MEAN = "_xent_baseline_mean";
+  private static final String DELTA_STATE = "_xent_delta_state";
+  private static final String BETTER = "_xent_better_share";
   private static final double Z_95 = 1.959963984540054;
 
   private final List<List<String>> slices;
   private final List<String> sliceColumns;
   private final boolean weighted;
   private final LossSpec loss;
+  private final boolean compared;
 
-  SliceMetrics(List<List<String>> slices, boolean weighted, LossSpec loss) {
+  /** @param compared whether a baseline model's losses ({@code _xent_baseline_loss}, {@code _xent_delta}) are there */
+  SliceMetrics(List<List<String>> slices, boolean weighted, LossSpec loss, boolean compared) {
+    this.compared = compared;
     this.slices = slices;
     Set<String> columns = new LinkedHashSet<>();
     slices.forEach(columns::addAll);
@@ -72,6 +78,12 @@ final class SliceMetrics {
         call_function("loss_stats", when(col("_xent_invalid").isNotNull(), lit(0d))).getField("rows").as(SKIPPED)));
     if (loss.binaryScalar()) {
       aggregates.add(exact("loss_mean", col("_xent_label_rest")).as(LABEL_REST));
+    }
+    if (compared) {
+      aggregates.add(exact("loss_mean", col("_xent_baseline_loss")).as(BASELINE_MEAN));
+      aggregates.add(exact("loss_state", col("_xent_delta")).as(DELTA_STATE));
+      Column better = when(col("_xent_delta").lt(0), lit(1d)).when(col("_xent_delta").isNotNull(), lit(0d));
+      aggregates.add(exact("loss_mean", better).as(BETTER));
     }
     if (loss.categorical()) {
       aggregates.add(exact("loss_mean", col("_xent_confidence")).as(CONFIDENCE));
@@ -119,7 +131,22 @@ final class SliceMetrics {
         col(LABEL_MEAN).as("label_mean"),
         col(PREDICTION_MEAN).as("prediction_mean"),
         normalizedEntropy(mean).as("normalized_entropy"),
-        calibrationRatio().as("calibration_ratio"),
+        calibrationRatio().as("calibration_ratio")));
+    if (compared) {
+      // the paired comparison: the mean of per-row differences, its standard error (weighted:
+      // with the effective sample size, as loss_stderr) and interval, and the share of rows won
+      Column delta = call_function("loss_state_stats", col(DELTA_STATE));
+      Column deltaMean = delta.getField("mean");
+      Column deltaError = delta.getField("stderr");
+      columns.addAll(List.of(
+          col(BASELINE_MEAN).as("baseline_loss_mean"),
+          deltaMean.as("loss_mean_delta"),
+          deltaError.as("delta_stderr"),
+          deltaMean.minus(deltaError.multiply(Z_95)).as("delta_ci95_low"),
+          deltaMean.plus(deltaError.multiply(Z_95)).as("delta_ci95_high"),
+          col(BETTER).as("better_rows_share")));
+    }
+    columns.addAll(List.of(
         col(SKIPPED).as("skipped_rows"),
         // the exact state, so that runs roll up (loss_merge) without rescanning predictions
         col(STATE).as("loss_state")));

@@ -53,8 +53,11 @@ class BeyondTheMeanTest {
       double label = random.nextInt(model == 0 ? 2 : 5) == 0 ? 1 : 0;
       double logit = random.nextGaussian() * 3 + (label - 0.5) * (model == 0 ? 4 : 1);
       double weight = 0.5 + random.nextDouble();
-      BINARY.add(new double[] {model, i % 3, label, logit, weight});
-      rows.add(RowFactory.create(model == 0 ? "a" : "b", new String[] {"DE", "US", "IN"}[i % 3], label, logit, weight));
+      // an older model on the same rows: noise without signal
+      double baseline = random.nextGaussian() * 4;
+      BINARY.add(new double[] {model, i % 3, label, logit, weight, baseline});
+      rows.add(RowFactory.create(model == 0 ? "a" : "b", new String[] {"DE", "US", "IN"}[i % 3], label, logit, weight,
+          baseline));
       int klass = random.nextInt(10) < 6 ? 0 : random.nextInt(3);
       double[] logits = {random.nextGaussian() * 2 + (klass == 0 ? 1 : 0), random.nextGaussian(), random.nextGaussian()};
       CLASSES.add(new double[] {klass, logits[0], logits[1], logits[2]});
@@ -62,7 +65,8 @@ class BeyondTheMeanTest {
     }
     binary = dir.resolve("binary");
     spark().createDataFrame(rows, new StructType().add("model", DataTypes.StringType).add("country", DataTypes.StringType)
-            .add("label", DataTypes.DoubleType).add("logit", DataTypes.DoubleType).add("weight", DataTypes.DoubleType))
+            .add("label", DataTypes.DoubleType).add("logit", DataTypes.DoubleType).add("weight", DataTypes.DoubleType)
+            .add("baseline", DataTypes.DoubleType))
         .repartition(3).write().parquet(binary.toString());
     categorical = dir.resolve("categorical");
     spark().createDataFrame(classRows, new StructType().add("label", DataTypes.IntegerType)
@@ -151,6 +155,77 @@ class BeyondTheMeanTest {
     // per-row softmax in double (a few ulp each), then exact sums: well within 1e-13 relative
     assertThat(overall.<Double>getAs("calibration_ratio"))
         .isCloseTo(confidence.divide(correct, WIDE).doubleValue(), org.assertj.core.data.Percentage.withPercentage(1e-11));
+  }
+
+  /**
+   * The paired comparison against BigDecimal figures of the rows: the baseline's exact mean, the
+   * mean of the per-row differences (each difference rounded once, as the job computes it: within
+   * half an ulp of the result plus 2^-53 of the mean absolute difference), its standard error with
+   * Kish's effective sample size, the interval and the weighted share of rows the candidate wins.
+   */
+  @Test
+  void pairedComparisonWithABaselineModel() {
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config(binary, "paired-out", "--logit", "logit",
+        "--weight", "weight", "--slice", "model", "--baseline-logit", "baseline"));
+    for (Row row : MetricsRows.of(result)) {
+      String model = row.getAs("model");
+      BigDecimal weights = BigDecimal.ZERO;
+      BigDecimal baselineLoss = BigDecimal.ZERO;
+      BigDecimal delta = BigDecimal.ZERO;
+      BigDecimal deltaSquares = BigDecimal.ZERO;
+      BigDecimal weightSquares = BigDecimal.ZERO;
+      BigDecimal absolute = BigDecimal.ZERO;
+      BigDecimal won = BigDecimal.ZERO;
+      for (double[] r : BINARY) {
+        if (model != null && r[0] != (model.equals("a") ? 0 : 1)) {
+          continue;
+        }
+        BigDecimal w = new BigDecimal(r[4]);
+        double candidate = BinaryCrossEntropy.fromLogit(r[2], r[3]);
+        double older = BinaryCrossEntropy.fromLogit(r[2], r[5]);
+        BigDecimal d = new BigDecimal(candidate - older);
+        weights = weights.add(w);
+        weightSquares = weightSquares.add(w.multiply(w));
+        baselineLoss = baselineLoss.add(w.multiply(new BigDecimal(older)));
+        delta = delta.add(w.multiply(d));
+        deltaSquares = deltaSquares.add(w.multiply(d).multiply(d));
+        absolute = absolute.add(w.multiply(new BigDecimal(candidate).subtract(new BigDecimal(older)).abs()));
+        won = won.add(candidate < older ? w : BigDecimal.ZERO);
+      }
+      assertThat(row.<Double>getAs("baseline_loss_mean")).isEqualTo(Exact.correctlyRounded(baselineLoss.divide(weights, WIDE)));
+      BigDecimal meanDelta = delta.divide(weights, WIDE);
+      assertThat(row.<Double>getAs("loss_mean_delta")).isEqualTo(Exact.correctlyRounded(meanDelta));
+      assertThat(row.<Double>getAs("better_rows_share")).isEqualTo(Exact.correctlyRounded(won.divide(weights, WIDE)));
+      // the weighted sample variance with Kish's effective sample size, / n_eff, rooted
+      BigDecimal variance = weights.multiply(deltaSquares).subtract(delta.multiply(delta))
+          .divide(weights.multiply(weights).subtract(weightSquares), WIDE);
+      BigDecimal effective = weights.multiply(weights).divide(weightSquares, WIDE);
+      double stderr = Math.sqrt(variance.divide(effective, WIDE).doubleValue());
+      assertThat(row.<Double>getAs("delta_stderr")).isCloseTo(stderr, org.assertj.core.data.Offset.offset(stderr * 1e-12));
+      assertThat(row.<Double>getAs("delta_ci95_low"))
+          .isEqualTo(row.<Double>getAs("loss_mean_delta") - 1.959963984540054 * row.<Double>getAs("delta_stderr"));
+      // the candidate separates better: it wins, and the interval lies below 0
+      assertThat(row.<Double>getAs("delta_ci95_high")).isNegative();
+      assertThat(absolute.signum()).isPositive();
+    }
+    // a gate on the comparison: relative change, and an interval that excludes no change
+    Outcome gated = run(binary, "paired-gated", "--baseline-logit", "baseline", "--gate-slices", "all",
+        "--fail-if", "loss_mean_delta / baseline_loss_mean > -0.01", "--fail-if", "delta_ci95_low > 0");
+    assertThat(gated.code()).as(gated.stderr()).isZero(); // better by more than 1% everywhere: no gate fails
+    Outcome strict = run(binary, "paired-strict", "--baseline-logit", "baseline",
+        "--fail-if", "loss_mean_delta / baseline_loss_mean > -0.99");
+    assertThat(strict.code()).isEqualTo(EvaluationJob.GATE_FAILED);
+    assertThat(strict.stderr()).contains("gate failed: overall: loss_mean_delta / baseline_loss_mean > -0.99");
+  }
+
+  @Test
+  void baselineMistakesAreOneLine() {
+    Outcome kind = run(binary, "never-paired", "--baseline-prob", "baseline");
+    assertThat(kind.code()).isEqualTo(EvaluationJob.USAGE);
+    assertThat(kind.stderr().strip()).isEqualTo(
+        "error: --baseline-prob needs --prob: the baseline is scored with the candidate's loss (the candidate has --logit)");
+    Outcome missing = run(binary, "never-paired", "--baseline-logit", "older");
+    assertThat(missing.stderr().strip()).startsWith("error: column `older` (--baseline-logit) is not in the input");
   }
 
   record Outcome(int code, String stderr) {}
