@@ -1,6 +1,7 @@
 package io.sparkxent.job;
 
 import static io.sparkxent.spark.XentColumns.column;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
@@ -170,8 +171,11 @@ public final class EvaluationJob {
     Dataset<Row> input = NestedFields.expose(read, config.columnNames());
     InputColumns columns = InputColumns.of(config, input.schema());
     LossSpec loss = LossSpec.of(config, columns);
-    SliceMetrics metrics = new SliceMetrics(config.slices(), config.weightColumn().isPresent(), loss,
-        config.baselineColumn().isPresent());
+    if (config.ignoreIndex().isPresent() && !loss.classIndexLabels()) {
+      throw new UsageException("--ignore-index applies to class-index labels (sparse_cce, sparse_cce_logits); the loss is "
+          + loss.descriptor().name());
+    }
+    SliceMetrics metrics = new SliceMetrics(config, loss);
     metrics.sliceColumns().forEach(column -> InputColumns.type(input.schema(), column, "--slice"));
 
     Dataset<Row> scored = score(input, config, columns, loss);
@@ -228,13 +232,19 @@ public final class EvaluationJob {
     config.weightColumn().ifPresent(weight -> projected.add(column(weight).cast(DataTypes.DoubleType).as(LossSpec.WEIGHT)));
     config.baselineColumn().ifPresent(baseline ->
         projected.add(asDoubles(column(baseline), columns.baselineType()).as(LossSpec.BASELINE)));
-    Column valid = col("_xent_invalid").isNull();
+    // rows of the ignored class are neither scored nor invalid: counted in ignored_rows
+    Column ignored = config.ignoreIndex().isPresent() ? coalesce(col(LossSpec.LABEL).equalTo(lit(config.ignoreIndex().get())), lit(false))
+        : lit(false);
+    Column valid = col("_xent_invalid").isNull().and(col("_xent_ignored").unary_$bang());
     return input.select(projected.toArray(new Column[0]))
-        .withColumn("_xent_invalid", RowChecks.invalidReason(config, columns, loss.descriptor().prediction()))
+        .withColumn("_xent_ignored", ignored)
+        .withColumn("_xent_invalid", when(col("_xent_ignored").unary_$bang(),
+            RowChecks.invalidReason(config, columns, loss.descriptor().prediction())))
         .withColumn("_xent_loss", when(valid, loss.lossCall()))
         .withColumn("_xent_label_value", when(valid, loss.labelValue()))
         .withColumn("_xent_prediction_value", when(valid, loss.predictionValue()))
         .withColumn("_xent_label_rest", when(valid, loss.labelRestValue()))
+        .withColumn("_xent_valid_label", when(valid, col(LossSpec.LABEL)))
         .withColumn("_xent_confidence", loss.categorical() ? when(valid, loss.confidenceValue()) : lit(null).cast("double"))
         .withColumn("_xent_correct", loss.categorical() ? when(valid, loss.correctValue()) : lit(null).cast("double"))
         .withColumn("_xent_baseline_loss", config.baselineColumn().isPresent()

@@ -45,6 +45,7 @@ public final class JobConfig {
   public static final String CONFIG = "config";
   public static final String RECOVER = "recover";
   public static final String FAIL_IF = "fail-if";
+  public static final String IGNORE_INDEX = "ignore-index";
   /** A second model's predictions on the same rows: --baseline-logit COL and its three siblings. */
   public static final String BASELINE = "baseline-";
   public static final String GATE_SLICES = "gate-slices";
@@ -55,7 +56,7 @@ public final class JobConfig {
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
-      MIN_SLICE_ROWS, DROP_SMALL_SLICES);
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -76,6 +77,7 @@ public final class JobConfig {
   private final boolean recover;
   private final List<String> failIf;
   private final Optional<String> baselineColumn;
+  private final Optional<Long> ignoreIndex;
   private final boolean gateAllSlices;
   private final long minSliceRows;
   private final boolean dropSmallSlices;
@@ -119,6 +121,11 @@ public final class JobConfig {
     skipInvalidRows = onInvalid.equals("skip");
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
+    try {
+      ignoreIndex = Optional.ofNullable(options.get(IGNORE_INDEX)).map(value -> Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--ignore-index " + options.get(IGNORE_INDEX) + " is not a whole number (PyTorch's is -100)");
+    }
     List<String> baselines = PREDICTION_KEYS.stream().filter(kind -> options.containsKey(BASELINE + kind)).toList();
     if (baselines.size() > 1) {
       throw new UsageException("give at most one --baseline-* column (got --" + BASELINE
@@ -282,6 +289,11 @@ public final class JobConfig {
   /** The slicings, each a list of columns ({@code [[model], [model, country]]}). */
   public List<List<String>> slices() {
     return slices;
+  }
+
+  /** The class index whose rows are left out (PyTorch ignore_index, Keras ignore_class). */
+  public Optional<Long> ignoreIndex() {
+    return ignoreIndex;
   }
 
   /** The baseline model's prediction column (same kind as the candidate's), if compared. */

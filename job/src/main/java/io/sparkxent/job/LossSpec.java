@@ -167,6 +167,11 @@ final class LossSpec {
     return loss.label() == Label.BINARY && shape == Shape.SCALAR;
   }
 
+  /** Labels are class indices (sparse categorical losses). */
+  boolean classIndexLabels() {
+    return loss.label() == Label.CLASS_INDEX;
+  }
+
   /** Categorical losses (class index or one-hot/soft arrays): top-label calibration, class entropy. */
   boolean categorical() {
     return loss.label() != Label.BINARY;

@@ -40,6 +40,7 @@ final class SliceMetrics {
   private static final String BASELINE_MEAN = "_xent_baseline_mean";
   private static final String DELTA_STATE = "_xent_delta_state";
   private static final String BETTER = "_xent_better_share";
+  private static final String IGNORED = "_xent_ignored_rows";
   private static final double Z_95 = 1.959963984540054;
 
   private final List<List<String>> slices;
@@ -48,9 +49,17 @@ final class SliceMetrics {
   private final LossSpec loss;
   private final boolean compared;
 
-  /** @param compared whether a baseline model's losses ({@code _xent_baseline_loss}, {@code _xent_delta}) are there */
-  SliceMetrics(List<List<String>> slices, boolean weighted, LossSpec loss, boolean compared) {
-    this.compared = compared;
+  private final boolean ignoring;
+
+  /**
+   * The slices, weight, baseline model ({@code _xent_baseline_loss}, {@code _xent_delta}) and
+   * ignored class ({@code _xent_ignored}) of the options, for this loss.
+   */
+  SliceMetrics(JobConfig config, LossSpec loss) {
+    List<List<String>> slices = config.slices();
+    boolean weighted = config.weightColumn().isPresent();
+    this.compared = config.baselineColumn().isPresent();
+    this.ignoring = config.ignoreIndex().isPresent();
     this.slices = slices;
     Set<String> columns = new LinkedHashSet<>();
     slices.forEach(columns::addAll);
@@ -79,6 +88,9 @@ final class SliceMetrics {
     if (loss.binaryScalar()) {
       aggregates.add(exact("loss_mean", col("_xent_label_rest")).as(LABEL_REST));
     }
+    if (ignoring) {
+      aggregates.add(call_function("loss_stats", when(col("_xent_ignored"), lit(0d))).getField("rows").as(IGNORED));
+    }
     if (compared) {
       aggregates.add(exact("loss_mean", col("_xent_baseline_loss")).as(BASELINE_MEAN));
       aggregates.add(exact("loss_state", col("_xent_delta")).as(DELTA_STATE));
@@ -89,7 +101,7 @@ final class SliceMetrics {
       aggregates.add(exact("loss_mean", col("_xent_confidence")).as(CONFIDENCE));
       aggregates.add(exact("loss_mean", col("_xent_correct")).as(CORRECT));
       // not one of the loss aggregates: a categorical run leaves our exact operators for Spark's
-      Column validLabel = when(col("_xent_invalid").isNull(), col(LossSpec.LABEL));
+      Column validLabel = col("_xent_valid_label");
       aggregates.add(loss.classEntropy(validLabel, weighted ? java.util.Optional.of(col(LossSpec.WEIGHT))
           : java.util.Optional.empty()).as(ENTROPY));
     }
@@ -146,8 +158,11 @@ final class SliceMetrics {
           deltaMean.plus(deltaError.multiply(Z_95)).as("delta_ci95_high"),
           col(BETTER).as("better_rows_share")));
     }
+    columns.add(col(SKIPPED).as("skipped_rows"));
+    if (ignoring) {
+      columns.add(col(IGNORED).as("ignored_rows"));
+    }
     columns.addAll(List.of(
-        col(SKIPPED).as("skipped_rows"),
         // the exact state, so that runs roll up (loss_merge) without rescanning predictions
         col(STATE).as("loss_state")));
     return aggregated.select(columns.toArray(new Column[0]));

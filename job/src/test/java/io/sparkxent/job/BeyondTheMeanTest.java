@@ -228,6 +228,29 @@ class BeyondTheMeanTest {
     assertThat(missing.stderr().strip()).startsWith("error: column `older` (--baseline-logit) is not in the input");
   }
 
+  /** PyTorch's ignore_index: rows of that class are left out, not invalid, and counted. */
+  @Test
+  void ignoredClassRowsAreCountedNotScored() {
+    Path withIgnored = dir.resolve("with-ignored");
+    spark().read().parquet(categorical.toString())
+        .selectExpr("IF(pmod(hash(logits), 7) = 0, -100, label) AS label", "logits")
+        .write().parquet(withIgnored.toString());
+    long ignored = spark().read().parquet(withIgnored.toString()).where("label = -100").count();
+    assertThat(ignored).isPositive();
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
+        config(withIgnored, "ignored-out", "--logits", "logits", "--ignore-index", "-100"));
+    EvaluationJob.Result filtered = EvaluationJob.evaluate(spark(),
+        config(withIgnored, "filtered-out", "--logits", "logits", "--where", "label <> -100"));
+    assertThat(result.overall.<Long>getAs("ignored_rows")).isEqualTo(ignored);
+    assertThat(result.overall.<Long>getAs("skipped_rows")).isZero();
+    for (String metric : List.of("rows", "loss_sum", "loss_mean", "loss_stddev", "normalized_entropy", "calibration_ratio")) {
+      assertThat(result.overall.<Object>getAs(metric)).as(metric).isEqualTo(filtered.overall.getAs(metric));
+    }
+    Outcome binaryIgnore = run(binary, "never-ignored", "--ignore-index", "-100");
+    assertThat(binaryIgnore.stderr().strip()).isEqualTo(
+        "error: --ignore-index applies to class-index labels (sparse_cce, sparse_cce_logits); the loss is bce_logits");
+  }
+
   record Outcome(int code, String stderr) {}
 
   private static Outcome run(Path input, String output, String... extra) {

@@ -192,7 +192,7 @@ class EvaluationJobTest {
         .createOrReplaceTempView("scored_for_plan");
     JobConfig config = config(dir.resolve("unused"), "--weight", "weight", "--slice", "model");
     LossSpec binaryLoss = LossSpec.of(config, InputColumns.of(config, spark().read().parquet(binary.toString()).schema()));
-    Dataset<Row> metrics = new SliceMetrics(List.of(List.of("model")), true, binaryLoss, false)
+    Dataset<Row> metrics = new SliceMetrics(config, binaryLoss)
         .aggregate(spark().table("scored_for_plan"));
     assertThat(metrics.collectAsList()).hasSize(2);
     assertThat(metrics.queryExecution().executedPlan().toString())
