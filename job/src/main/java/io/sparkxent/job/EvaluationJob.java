@@ -180,8 +180,11 @@ public final class EvaluationJob {
 
     Dataset<Row> scored = score(input, config, columns, loss);
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
+    Dataset<Row> sliced = metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel());
+    Dataset<Row> compared = config.baselineRun()
+        .map(run -> RunComparison.of(spark, config, run).apply(spark, sliced, metrics.sliceColumns())).orElse(sliced);
     // gates are analysed here, before any data is read: a bad condition is a usage error
-    Dataset<Row> table = Gates.of(config).apply(metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel()));
+    Dataset<Row> table = Gates.of(config).apply(compared);
     // one scan of the input: the executors aggregate and write the slices into staging; the driver
     // reads back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));

@@ -55,6 +55,8 @@ final class Help {
       "  --weight COL               row weight: finite and >= 0 (means become weighted means)",
       "  --slice COLS               repeatable: --slice model --slice model,country",
       "  --where SQL                keep only rows matching a SQL condition",
+      "  --baseline-run ID          an earlier run in --output: baseline_run and, per slice,",
+      "                             loss_mean_vs_run, normalized_entropy_vs_run, calibration_ratio_vs_run",
       "  --ignore-index K           class-index labels: rows of class K (PyTorch's -100) are left out,",
       "                             not invalid, and counted in ignored_rows (PyTorch ignore_index)",
       "  --baseline-logit COL       a second model's predictions on the same rows (or --baseline-prob,",

@@ -46,6 +46,7 @@ public final class JobConfig {
   public static final String RECOVER = "recover";
   public static final String FAIL_IF = "fail-if";
   public static final String IGNORE_INDEX = "ignore-index";
+  public static final String BASELINE_RUN = "baseline-run";
   /** A second model's predictions on the same rows: --baseline-logit COL and its three siblings. */
   public static final String BASELINE = "baseline-";
   public static final String GATE_SLICES = "gate-slices";
@@ -56,7 +57,7 @@ public final class JobConfig {
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
-      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX);
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -78,6 +79,7 @@ public final class JobConfig {
   private final List<String> failIf;
   private final Optional<String> baselineColumn;
   private final Optional<Long> ignoreIndex;
+  private final String baselineRun;
   private final boolean gateAllSlices;
   private final long minSliceRows;
   private final boolean dropSmallSlices;
@@ -121,6 +123,7 @@ public final class JobConfig {
     skipInvalidRows = onInvalid.equals("skip");
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
+    baselineRun = options.get(BASELINE_RUN);
     try {
       ignoreIndex = Optional.ofNullable(options.get(IGNORE_INDEX)).map(value -> Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
@@ -289,6 +292,11 @@ public final class JobConfig {
   /** The slicings, each a list of columns ({@code [[model], [model, country]]}). */
   public List<List<String>> slices() {
     return slices;
+  }
+
+  /** An earlier run of the same output to compare each slice with. */
+  public Optional<String> baselineRun() {
+    return Optional.ofNullable(baselineRun);
   }
 
   /** The class index whose rows are left out (PyTorch ignore_index, Keras ignore_class). */

@@ -251,6 +251,43 @@ class BeyondTheMeanTest {
         "error: --ignore-index applies to class-index labels (sparse_cce, sparse_cce_logits); the loss is bce_logits");
   }
 
+  /** Each metric against the same slice of an earlier run: the difference of the published values. */
+  @Test
+  void deltasAgainstAnEarlierRun() {
+    Path output = dir.resolve("runs");
+    Path firstHalf = dir.resolve("first-half");
+    spark().read().parquet(binary.toString()).where("model = 'a' OR country = 'DE'").write().parquet(firstHalf.toString());
+    EvaluationJob.evaluate(spark(), JobConfig.parse(new String[] {"--input", firstHalf.toString(), "--output",
+        output.toString(), "--label", "label", "--logit", "logit", "--slice", "model,country", "--run-id", "day1"}).orElseThrow());
+    EvaluationJob.Result second = EvaluationJob.evaluate(spark(), JobConfig.parse(new String[] {"--input", binary.toString(),
+        "--output", output.toString(), "--label", "label", "--logit", "logit", "--slice", "model,country",
+        "--run-id", "day2", "--baseline-run", "day1"}).orElseThrow());
+    List<Row> earlier = spark().read().parquet(output.resolve("run_id=day1").toString()).collectAsList();
+    List<Row> rows = MetricsRows.of(second);
+    assertThat(rows).hasSize(7);
+    int compared = 0;
+    for (Row row : rows) {
+      assertThat(row.<String>getAs("baseline_run")).isEqualTo("day1");
+      Row before = earlier.stream().filter(e -> e.getAs("slice").equals(row.getAs("slice"))
+          && java.util.Objects.equals(e.getAs("model"), row.getAs("model"))
+          && java.util.Objects.equals(e.getAs("country"), row.getAs("country"))).findFirst().orElse(null);
+      for (String metric : RunComparison.METRICS) {
+        Double delta = row.getAs(metric + "_vs_run");
+        if (before == null) {
+          assertThat(delta).as("a slice day1 did not have").isNull();
+        } else {
+          assertThat(delta).as(metric).isEqualTo(row.<Double>getAs(metric) - before.<Double>getAs(metric));
+        }
+      }
+      compared += before == null ? 0 : 1;
+    }
+    assertThat(compared).isEqualTo(5); // overall, a/DE, a/US, a/IN, b/DE
+    Outcome missing = run(binary, "runs", "--baseline-run", "day0");
+    assertThat(missing.code()).isEqualTo(EvaluationJob.USAGE);
+    assertThat(missing.stderr().strip()).isEqualTo("error: --baseline-run day0: no such run in " + dir.resolve("runs")
+        + " (its runs: day1, day2)");
+  }
+
   record Outcome(int code, String stderr) {}
 
   private static Outcome run(Path input, String output, String... extra) {
