@@ -180,13 +180,23 @@ public final class EvaluationJob {
 
     Dataset<Row> scored = score(input, config, columns, loss);
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
+    CalibrationBins calibration = new CalibrationBins(config.calibrationBins(), metrics);
+    Dataset<Row> binsTable = calibration.table(scored, evaluatedAt, config.runId());
     Dataset<Row> sliced = metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel());
-    Dataset<Row> compared = config.baselineRun()
-        .map(run -> RunComparison.of(spark, config, run).apply(spark, sliced, metrics.sliceColumns())).orElse(sliced);
-    // gates are analysed here, before any data is read: a bad condition is a usage error
-    Dataset<Row> table = Gates.of(config).apply(compared);
-    // one scan of the input: the executors aggregate and write the slices into staging; the driver
-    // reads back only the overall row, the worst slices and a count
+    java.util.Optional<RunComparison> earlierRun = config.baselineRun().map(run -> RunComparison.of(spark, config, run));
+    Gates gates = Gates.of(config);
+    java.util.function.Function<Dataset<Row>, Dataset<Row>> finish = writtenBins -> {
+      Dataset<Row> withEce = calibration.withEce(sliced, writtenBins);
+      return gates.apply(earlierRun.map(run -> run.apply(spark, withEce, metrics.sliceColumns())).orElse(withEce));
+    };
+    // analysed over no bins, before any data is read: a bad gate is a usage error here
+    finish.apply(spark.createDataFrame(List.of(), binsTable.schema()));
+    // the calibration bins first, into the staging's _calibration/: the metrics read ece from them
+    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, binsTable, config.format(),
+        new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY)));
+    Dataset<Row> table = finish.apply(bins.rows());
+    // a second scan: the executors aggregate and write the slices into staging; the driver reads
+    // back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
     Row overall = written.overall().orElseGet(() -> written.append(
         SliceMetrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
@@ -250,6 +260,8 @@ public final class EvaluationJob {
         .withColumn("_xent_valid_label", when(valid, col(LossSpec.LABEL)))
         .withColumn("_xent_confidence", loss.categorical() ? when(valid, loss.confidenceValue()) : lit(null).cast("double"))
         .withColumn("_xent_correct", loss.categorical() ? when(valid, loss.correctValue()) : lit(null).cast("double"))
+        .withColumn("_xent_cal_prediction", loss.categorical() ? col("_xent_confidence") : col("_xent_prediction_value"))
+        .withColumn("_xent_cal_label", loss.categorical() ? col("_xent_correct") : col("_xent_label_value"))
         .withColumn("_xent_baseline_loss", config.baselineColumn().isPresent()
             ? when(valid, loss.lossCall(col(LossSpec.BASELINE))) : lit(null).cast("double"))
         .withColumn("_xent_delta", col("_xent_loss").minus(col("_xent_baseline_loss")));

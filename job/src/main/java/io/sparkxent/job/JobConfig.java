@@ -47,6 +47,7 @@ public final class JobConfig {
   public static final String FAIL_IF = "fail-if";
   public static final String IGNORE_INDEX = "ignore-index";
   public static final String BASELINE_RUN = "baseline-run";
+  public static final String CALIBRATION_BINS = "calibration-bins";
   /** A second model's predictions on the same rows: --baseline-logit COL and its three siblings. */
   public static final String BASELINE = "baseline-";
   public static final String GATE_SLICES = "gate-slices";
@@ -57,7 +58,7 @@ public final class JobConfig {
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
-      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN);
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -80,6 +81,7 @@ public final class JobConfig {
   private final Optional<String> baselineColumn;
   private final Optional<Long> ignoreIndex;
   private final String baselineRun;
+  private final int calibrationBins;
   private final boolean gateAllSlices;
   private final long minSliceRows;
   private final boolean dropSmallSlices;
@@ -124,6 +126,11 @@ public final class JobConfig {
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
     baselineRun = options.get(BASELINE_RUN);
+    String bins = options.getOrDefault(CALIBRATION_BINS, "10").trim();
+    if (!bins.matches("[0-9]{1,4}") || Integer.parseInt(bins) < 1 || Integer.parseInt(bins) > 1000) {
+      throw new UsageException("--calibration-bins " + bins + " is not a whole number from 1 to 1000");
+    }
+    calibrationBins = Integer.parseInt(bins);
     try {
       ignoreIndex = Optional.ofNullable(options.get(IGNORE_INDEX)).map(value -> Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
@@ -292,6 +299,11 @@ public final class JobConfig {
   /** The slicings, each a list of columns ({@code [[model], [model, country]]}). */
   public List<List<String>> slices() {
     return slices;
+  }
+
+  /** Equal-width bins of the predicted probability, for ece and the reliability table. */
+  public int calibrationBins() {
+    return calibrationBins;
   }
 
   /** An earlier run of the same output to compare each slice with. */

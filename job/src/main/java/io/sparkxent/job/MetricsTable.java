@@ -34,11 +34,12 @@ final class MetricsTable {
   static MetricsTable write(SparkSession spark, Dataset<Row> table, String format, Path location) {
     // text formats have no binary type: the state goes as hex (unhex reads it back; Spark 3.5's
     // base64 breaks lines, which a CSV reader takes for rows)
-    Dataset<Row> stored = format.equals("parquet") ? table
+    Dataset<Row> stored = format.equals("parquet") || !List.of(table.columns()).contains("loss_state") ? table
         : table.withColumn("loss_state", org.apache.spark.sql.functions.hex(col("loss_state")));
     // no coalesce: that would run the final aggregation of every slice in one task; adaptive
     // execution already merges the small partitions of a table with few slices into one file
-    stored.write().mode(SaveMode.ErrorIfExists).option("header", "true").format(format).save(location.toString());
+    // Append: the run's own staging directory, which may already hold the calibration bins
+    stored.write().mode(SaveMode.Append).option("header", "true").format(format).save(location.toString());
     return new MetricsTable(spark, format, location, stored.schema());
   }
 
@@ -52,7 +53,8 @@ final class MetricsTable {
     return spark.read().schema(schema).option("header", "true").format(format).load(location);
   }
 
-  private Dataset<Row> rows() {
+  /** The rows written, read back (on the executors, for further queries). */
+  Dataset<Row> rows() {
     // the files, named one by one: Spark warns about a hidden (dot) directory it is given, and
     // about a glob it takes for a streaming sink's directory
     try {

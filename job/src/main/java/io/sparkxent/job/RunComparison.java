@@ -65,10 +65,11 @@ final class RunComparison {
     List<String> earlierColumns = List.of(earlier.columns());
     List<Column> earlierSelected = new ArrayList<>(List.of(col("slice").as("_run_slice")));
     Column joined = col("slice").equalTo(col("_run_slice"));
-    for (String column : sliceColumns) {
+    for (int i = 0; i < sliceColumns.size(); i++) {
+      String column = sliceColumns.get(i);
       if (earlierColumns.contains(column)) {
-        earlierSelected.add(XentColumns.column(column).as("_run_key_" + column));
-        joined = joined.and(XentColumns.column(column).eqNullSafe(col("_run_key_" + column)));
+        earlierSelected.add(XentColumns.column(column).as("_run_key_" + i)); // by position: names may hold dots
+        joined = joined.and(table.col(XentColumns.quoted(column)).eqNullSafe(col("_run_key_" + i)));
       }
     }
     for (String metric : METRICS) {

@@ -72,6 +72,16 @@ final class SliceMetrics {
     return sliceColumns;
   }
 
+  /** The slicings, each a list of columns; the overall row is the empty one (not listed). */
+  List<List<String>> slices() {
+    return slices;
+  }
+
+  /** {@code loss_mean(value [, weight])} or another of our aggregates, weighted if the run is. */
+  Column weighted(String function, Column value) {
+    return exact(function, value);
+  }
+
   /**
    * The aggregation over scored rows with columns {@code _xent_loss}, {@code _xent_label_value},
    * {@code _xent_prediction_value}, {@code _xent_invalid} and the slice columns: one row per slice
@@ -129,7 +139,7 @@ final class SliceMetrics {
     Column mean = stats.getField("mean");
     Column stderr = stats.getField("stderr");
     List<Column> columns = new ArrayList<>(List.of(
-        lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function"), sliceName().as("slice")));
+        lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function"), sliceName(col(GROUPING)).as("slice")));
     sliceColumns.forEach(column -> columns.add(XentColumns.column(column)));
     columns.addAll(List.of(
         stats.getField("rows").as("rows"),
@@ -205,11 +215,11 @@ final class SliceMetrics {
     return when(observed.gt(0), predicted.divide(observed));
   }
 
-  /** The {@code slice} column: which slicing a row's grouping id stands for. */
-  private Column sliceName() {
-    Column name = when(col(GROUPING).equalTo(lit(fullMask())), lit(OVERALL));
+  /** The {@code slice} column: which slicing a grouping id over the slice columns stands for. */
+  Column sliceName(Column groupingId) {
+    Column name = when(groupingId.equalTo(lit(fullMask())), lit(OVERALL));
     for (List<String> slice : slices) {
-      name = name.when(col(GROUPING).equalTo(lit(mask(slice))), lit(String.join(",", slice)));
+      name = name.when(groupingId.equalTo(lit(mask(slice))), lit(String.join(",", slice)));
     }
     return name;
   }

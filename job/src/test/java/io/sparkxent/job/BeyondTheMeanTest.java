@@ -228,6 +228,56 @@ class BeyondTheMeanTest {
     assertThat(missing.stderr().strip()).startsWith("error: column `older` (--baseline-logit) is not in the input");
   }
 
+  /**
+   * The calibration bins (exact per-bin means) and ece = sum_b W_b/W |P_b - Y_b| against exact
+   * rationals: the means to the bit, ece within 4 * 2^-53 absolute (two rounded means per bin, one
+   * subtraction, one exact weighted mean).
+   */
+  @Test
+  void calibrationBinsAndExpectedCalibrationError() {
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config(binary, "calibration-out", "--logit", "logit",
+        "--weight", "weight", "--slice", "model", "--calibration-bins", "8"));
+    List<Row> binRows = spark().read().parquet(dir.resolve("calibration-out/run_id=" + result.location
+        .substring(result.location.indexOf("run_id=") + 7)).resolve("_calibration").toString()).collectAsList();
+    for (Row row : MetricsRows.of(result)) {
+      String model = row.getAs("model");
+      Map<Integer, BigDecimal[]> bins = new TreeMap<>();
+      BigDecimal total = BigDecimal.ZERO;
+      for (double[] r : BINARY) {
+        if (model != null && r[0] != (model.equals("a") ? 0 : 1)) {
+          continue;
+        }
+        double p = 1 / (1 + StrictMath.exp(-r[3]));
+        int bin = Math.min((int) Math.floor(p * 8), 7);
+        BigDecimal w = new BigDecimal(r[4]);
+        BigDecimal[] sums = bins.computeIfAbsent(bin, b -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+        sums[0] = sums[0].add(w);
+        sums[1] = sums[1].add(w.multiply(new BigDecimal(p)));
+        sums[2] = sums[2].add(w.multiply(new BigDecimal(r[2])));
+        total = total.add(w);
+      }
+      BigDecimal ece = BigDecimal.ZERO;
+      for (Map.Entry<Integer, BigDecimal[]> bin : bins.entrySet()) {
+        BigDecimal[] sums = bin.getValue();
+        BigDecimal meanP = sums[1].divide(sums[0], WIDE);
+        BigDecimal meanY = sums[2].divide(sums[0], WIDE);
+        ece = ece.add(sums[0].multiply(meanP.subtract(meanY).abs()));
+        Row written = binRows.stream().filter(b -> b.getAs("slice").equals(row.getAs("slice"))
+            && java.util.Objects.equals(b.getAs("model"), model) && b.<Integer>getAs("bin").equals(bin.getKey()))
+            .findFirst().orElseThrow();
+        assertThat(written.<Double>getAs("weight_sum")).isEqualTo(Exact.correctlyRounded(sums[0]));
+        assertThat(written.<Double>getAs("mean_prediction")).isEqualTo(Exact.correctlyRounded(meanP));
+        assertThat(written.<Double>getAs("mean_label")).isEqualTo(Exact.correctlyRounded(meanY));
+        assertThat(written.<Double>getAs("bin_low")).isEqualTo(bin.getKey() / 8.0);
+      }
+      double exact = ece.divide(total, WIDE).doubleValue();
+      assertThat(row.<Double>getAs("ece")).as("ece of " + model).isCloseTo(exact,
+          org.assertj.core.data.Offset.offset(4 * Math.ulp(1.0) / 2));
+      assertThat(binRows.stream().filter(b -> b.getAs("slice").equals(row.getAs("slice"))
+          && java.util.Objects.equals(b.getAs("model"), model)).count()).isEqualTo(bins.size());
+    }
+  }
+
   /** PyTorch's ignore_index: rows of that class are left out, not invalid, and counted. */
   @Test
   void ignoredClassRowsAreCountedNotScored() {
