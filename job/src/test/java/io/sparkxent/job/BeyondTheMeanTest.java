@@ -278,6 +278,27 @@ class BeyondTheMeanTest {
     }
   }
 
+  /** Every new figure has the same bits whatever the files, their order and their partitioning. */
+  @Test
+  void sameBitsForAnyPartitioning() {
+    Path shuffled = dir.resolve("shuffled");
+    spark().read().parquet(binary.toString()).orderBy(org.apache.spark.sql.functions.rand(3)).repartition(7)
+        .write().parquet(shuffled.toString());
+    String[] options = {"--logit", "logit", "--weight", "weight", "--slice", "model", "--slice", "model,country",
+        "--baseline-logit", "baseline"};
+    List<Row> one = MetricsRows.of(EvaluationJob.evaluate(spark(), config(binary, "bits-one", options)));
+    List<Row> other = MetricsRows.of(EvaluationJob.evaluate(spark(), config(shuffled, "bits-other", options)));
+    assertThat(other).hasSameSizeAs(one);
+    for (int i = 0; i < one.size(); i++) {
+      for (String metric : List.of("loss_mean", "normalized_entropy", "calibration_ratio", "ece", "baseline_loss_mean",
+          "loss_mean_delta", "delta_stderr", "better_rows_share")) {
+        assertThat(Double.doubleToRawLongBits(other.get(i).getAs(metric))).as(metric + " of row " + i)
+            .isEqualTo(Double.doubleToRawLongBits(one.get(i).getAs(metric)));
+      }
+      assertThat(other.get(i).<byte[]>getAs("loss_state")).isEqualTo(one.get(i).<byte[]>getAs("loss_state"));
+    }
+  }
+
   /** PyTorch's ignore_index: rows of that class are left out, not invalid, and counted. */
   @Test
   void ignoredClassRowsAreCountedNotScored() {
