@@ -59,6 +59,7 @@ class ScriptsIT {
    */
   @Test
   void manySlicesOnASmallDriverThroughRunLocal() throws Exception {
+    TestLines.assumeThorough();
     Path input = dir.resolve("many-slices");
     spark().sql("SELECT id % 200000 AS user_id, CAST(id % 3 = 0 AS DOUBLE) AS label, (id % 17 - 8) / 3D AS logit"
         + " FROM range(400000)").repartition(4).write().parquet(input.toString());

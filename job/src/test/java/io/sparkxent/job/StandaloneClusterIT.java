@@ -35,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterIT {
   private static final Pattern PROGRESS = Pattern.compile("\\[Stage \\d+:[^(]*\\((\\d+) \\+ \\d+\\) / (\\d+)\\]");
 
+  private static final String QUERY = "SELECT concat('m', CAST(id % 3 AS STRING)) AS model,"
+      + " CAST(id % 4 = 0 AS DOUBLE) AS label, (rand(5) - 0.5) * pow(10, CAST(id % 9 AS INT) - 2) AS logit,"
+      + " 0.5 + rand(6) AS weight FROM range(ROWS)";
   private static final String[] ONE_FILE_PER_TASK = {"--conf", "spark.sql.files.maxPartitionBytes=1048576"};
 
   @TempDir
@@ -47,16 +50,12 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void startClusterAndWriteInputs() throws Exception {
-    String query = "SELECT concat('m', CAST(id % 3 AS STRING)) AS model, CAST(id % 4 = 0 AS DOUBLE) AS label,"
-        + " (rand(5) - 0.5) * pow(10, CAST(id % 9 AS INT) - 2) AS logit, 0.5 + rand(6) AS weight FROM range(ROWS)";
     oneFile = dir.resolve("one-file");
     manyFiles = dir.resolve("many-files");
-    spark().sql(query.replace("ROWS", "40000")).coalesce(1).write().parquet(oneFile.toString());
+    spark().sql(QUERY.replace("ROWS", "40000")).coalesce(1).write().parquet(oneFile.toString());
     spark().read().parquet(oneFile.toString()).orderBy(org.apache.spark.sql.functions.rand(1)).repartition(8)
         .write().parquet(manyFiles.toString());
-    // enough tasks (48 files, one task each) that a kill lands while the job runs
     large = dir.resolve("large");
-    spark().sql(query.replace("ROWS", "1000000")).repartition(48).write().parquet(large.toString());
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
@@ -88,7 +87,9 @@ class StandaloneClusterIT {
   @Test
   @Order(2)
   void anExecutorKilledMidRunChangesNoBit() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(List.of("4.1_2.13", "3.5_2.12").contains(LINE));
+    TestLines.assumeThorough();
+    // enough tasks (48 files, one task each) that a kill lands while the job runs
+    spark().sql(QUERY.replace("ROWS", "1000000")).repartition(48).write().parquet(large.toString());
     undisturbed = dir.resolve("undisturbed");
     Result calm = submit(large, undisturbed, "calm", ONE_FILE_PER_TASK);
     assertThat(calm.code()).as(calm.log()).isZero();
@@ -117,13 +118,11 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Runs the large input and kills once the scan has finished some of its tasks. On two lines, one
-   * per Scala build and Spark family (the recovery is Spark's scheduler, the bits our aggregates'):
-   * each kill test costs a minute, and CI runs every line.
+   * Runs the large input and kills once the scan has finished some of its tasks (on the lines of
+   * {@link TestLines}: the recovery is Spark's scheduler, the bits our aggregates').
    */
   private static Result submitAndKill(Path output, java.util.concurrent.Callable<String> kill) throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(List.of("4.1_2.13", "3.5_2.12").contains(LINE),
-        "fault tests run on 4.1_2.13 and 3.5_2.12");
+    TestLines.assumeThorough();
     SparkSubmitProcess job = SparkSubmitProcess.start(dir, SparkSubmitProcess.JAR, master(), true,
         withJobArgs(large, output, "disturbed", "--executor-memory", "512m", ONE_FILE_PER_TASK[0], ONE_FILE_PER_TASK[1]));
     String killed = null;

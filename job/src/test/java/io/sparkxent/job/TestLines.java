@@ -1,0 +1,21 @@
+package io.sparkxent.job;
+
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Which Spark lines run the tests that exercise Spark's and Hadoop's machinery more than ours
+ * (killed executors and Workers, HDFS, the scripts at scale): one line per Scala build and Hadoop
+ * client, 4.1_2.13 (Hadoop 3.4.2) and 3.5_2.12 (Hadoop 3.3.4). Every line runs everything else;
+ * CI builds all four lines and must stay under 30 minutes on two cores.
+ */
+final class TestLines {
+  static final String LINE = System.getProperty("xent.line", "4.1_2.13");
+  private static final List<String> THOROUGH = List.of("4.1_2.13", "3.5_2.12");
+
+  private TestLines() {}
+
+  static void assumeThorough() {
+    Assumptions.assumeTrue(THOROUGH.contains(LINE), "runs on " + THOROUGH + " only; this is " + LINE);
+  }
+}
