@@ -95,34 +95,43 @@ class BeyondTheMeanTest {
 
   @Test
   void binaryNormalizedEntropyAndCalibrationPerSlice() {
-    EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
-        config(binary, "binary-out", "--logit", "logit", "--weight", "weight", "--slice", "model"));
-    List<Row> rows = MetricsRows.of(result);
-    for (Row row : rows) {
-      String model = row.getAs("model");
-      BigDecimal loss = BigDecimal.ZERO;
-      BigDecimal weights = BigDecimal.ZERO;
-      BigDecimal positives = BigDecimal.ZERO;
-      BigDecimal predicted = BigDecimal.ZERO;
-      for (double[] r : BINARY) {
-        if (model != null && r[0] != (model.equals("a") ? 0 : 1)) {
-          continue;
-        }
-        BigDecimal w = new BigDecimal(r[4]);
-        loss = loss.add(w.multiply(new BigDecimal(BinaryCrossEntropy.fromLogit(r[2], r[3]))));
-        weights = weights.add(w);
-        positives = positives.add(w.multiply(new BigDecimal(r[2])));
-        // the job's predicted probability of a logit, as documented: 1 / (1 + exp(-x))
-        predicted = predicted.add(w.multiply(new BigDecimal(1 / (1 + StrictMath.exp(-r[3])))));
+    for (boolean weighted : new boolean[] {true, false}) {
+      List<String> options = new ArrayList<>(List.of("--logit", "logit", "--slice", "model"));
+      if (weighted) {
+        options.addAll(List.of("--weight", "weight"));
       }
-      BigDecimal h = entropy(Map.of(1, positives, 0, weights.subtract(positives)));
-      Exact.assertWithinUlps(row.getAs("normalized_entropy"), loss.divide(weights, WIDE).divide(h, WIDE), 10,
-          "normalized entropy of " + model);
-      Exact.assertWithinUlps(row.getAs("calibration_ratio"), predicted.divide(positives, WIDE), 2,
-          "calibration ratio of " + model);
+      EvaluationJob.Result result = EvaluationJob.evaluate(spark(),
+          config(binary, "binary-out-" + weighted, options.toArray(new String[0])));
+      List<Row> rows = MetricsRows.of(result);
+      for (Row row : rows) {
+        String model = row.getAs("model");
+        BigDecimal loss = BigDecimal.ZERO;
+        BigDecimal weights = BigDecimal.ZERO;
+        BigDecimal positives = BigDecimal.ZERO;
+        BigDecimal predicted = BigDecimal.ZERO;
+        for (double[] r : BINARY) {
+          if (model != null && r[0] != (model.equals("a") ? 0 : 1)) {
+            continue;
+          }
+          BigDecimal w = weighted ? new BigDecimal(r[4]) : BigDecimal.ONE;
+          loss = loss.add(w.multiply(new BigDecimal(BinaryCrossEntropy.fromLogit(r[2], r[3]))));
+          weights = weights.add(w);
+          positives = positives.add(w.multiply(new BigDecimal(r[2])));
+          // the job's predicted probability of a logit, as documented: 1 / (1 + exp(-x))
+          predicted = predicted.add(w.multiply(new BigDecimal(1 / (1 + StrictMath.exp(-r[3])))));
+        }
+        BigDecimal h = entropy(Map.of(1, positives, 0, weights.subtract(positives)));
+        Exact.assertWithinUlps(row.getAs("normalized_entropy"), loss.divide(weights, WIDE).divide(h, WIDE), 10,
+            "normalized entropy of " + model + (weighted ? ", weighted" : ""));
+        Exact.assertWithinUlps(row.getAs("calibration_ratio"), predicted.divide(positives, WIDE), 2,
+            "calibration ratio of " + model + (weighted ? ", weighted" : ""));
+      }
+      if (!weighted) {
+        continue;
+      }
+      // the worse model: higher normalized entropy
+      assertThat(rows.get(2).<Double>getAs("normalized_entropy")).isGreaterThan(rows.get(1).<Double>getAs("normalized_entropy"));
     }
-    // the worse model: higher normalized entropy
-    assertThat(rows.get(2).<Double>getAs("normalized_entropy")).isGreaterThan(rows.get(1).<Double>getAs("normalized_entropy"));
   }
 
   @Test
@@ -133,6 +142,7 @@ class BeyondTheMeanTest {
     BigDecimal confidence = BigDecimal.ZERO;
     BigDecimal correct = BigDecimal.ZERO;
     Map<Integer, BigDecimal> counts = new TreeMap<>();
+    Map<Integer, BigDecimal[]> bins = new TreeMap<>();
     for (double[] r : CLASSES) {
       double[] logits = {r[1], r[2], r[3]};
       loss = loss.add(new BigDecimal(CategoricalCrossEntropy.sparseFromLogits((int) r[0], logits)));
@@ -141,20 +151,31 @@ class BeyondTheMeanTest {
       for (int c = 1; c < 3; c++) {
         argmax = logits[c] > logits[argmax] ? c : argmax;
       }
-      // the softmax probability of the arg-max class, exactly: 1 / sum exp(x_c - max)
-      BigDecimal denominator = BigDecimal.ZERO;
+      // the job's probability of the arg-max class, as documented: 1 / sum exp(x_c - max), in double
+      double sum = 0;
       for (double x : logits) {
-        denominator = denominator.add(Exact.exp(new BigDecimal(x).subtract(new BigDecimal(logits[argmax]))));
+        sum = sum + StrictMath.exp(x - logits[argmax]);
       }
-      confidence = confidence.add(BigDecimal.ONE.divide(denominator, WIDE));
+      double p = 1 / sum;
+      confidence = confidence.add(new BigDecimal(p));
+      int bin = Math.min((int) Math.floor(p * 10), 9);
+      BigDecimal[] sums = bins.computeIfAbsent(bin, b -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ZERO});
+      sums[0] = sums[0].add(BigDecimal.ONE);
+      sums[1] = sums[1].add(new BigDecimal(p));
+      sums[2] = sums[2].add(argmax == (int) r[0] ? BigDecimal.ONE : BigDecimal.ZERO);
       correct = correct.add(argmax == (int) r[0] ? BigDecimal.ONE : BigDecimal.ZERO);
     }
     BigDecimal rows = BigDecimal.valueOf(ROWS);
     Exact.assertWithinUlps(overall.getAs("normalized_entropy"), loss.divide(rows, WIDE).divide(entropy(counts), WIDE), 10,
         "categorical normalized entropy");
-    // per-row softmax in double (a few ulp each), then exact sums: well within 1e-13 relative
-    assertThat(overall.<Double>getAs("calibration_ratio"))
-        .isCloseTo(confidence.divide(correct, WIDE).doubleValue(), org.assertj.core.data.Percentage.withPercentage(1e-11));
+    Exact.assertWithinUlps(overall.getAs("calibration_ratio"), confidence.divide(correct, WIDE), 2,
+        "top-label calibration ratio");
+    BigDecimal ece = BigDecimal.ZERO;
+    for (BigDecimal[] sums : bins.values()) {
+      ece = ece.add(sums[0].multiply(sums[1].divide(sums[0], WIDE).subtract(sums[2].divide(sums[0], WIDE)).abs()));
+    }
+    assertThat(overall.<Double>getAs("ece")).isCloseTo(ece.divide(rows, WIDE).doubleValue(),
+        org.assertj.core.data.Offset.offset(4 * Math.ulp(1.0) / 2));
   }
 
   /**
