@@ -50,6 +50,20 @@ public final class Exact {
     return LN2.multiply(BigDecimal.valueOf(e)).add(atanhTimesTwo(s), WORK).round(MC);
   }
 
+  /** {@code -sum p ln p} of class weights, {@code p = s_c / S} to 120 digits, ln to 60: a reference entropy. */
+  public static BigDecimal entropy(java.util.Collection<BigDecimal> weights) {
+    MathContext wide = new MathContext(120, RoundingMode.HALF_EVEN);
+    BigDecimal total = weights.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal h = BigDecimal.ZERO;
+    for (BigDecimal s : weights) {
+      if (s.signum() > 0) {
+        BigDecimal p = s.divide(total, wide);
+        h = h.subtract(p.multiply(log(p)));
+      }
+    }
+    return h;
+  }
+
   /** log(1 + v), exact 1 + v first. */
   public static BigDecimal log1p(BigDecimal v) {
     return log(BigDecimal.ONE.add(v));

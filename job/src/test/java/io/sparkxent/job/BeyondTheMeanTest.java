@@ -82,15 +82,7 @@ class BeyondTheMeanTest {
   }
 
   private static BigDecimal entropy(Map<Integer, BigDecimal> weights) {
-    BigDecimal total = weights.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal h = BigDecimal.ZERO;
-    for (BigDecimal s : weights.values()) {
-      if (s.signum() > 0) {
-        BigDecimal p = s.divide(total, WIDE);
-        h = h.subtract(p.multiply(Exact.log(p)));
-      }
-    }
-    return h;
+    return Exact.entropy(weights.values());
   }
 
   @Test

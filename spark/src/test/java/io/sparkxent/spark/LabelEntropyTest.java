@@ -54,15 +54,7 @@ class LabelEntropyTest {
 
   /** -sum p ln p of exact class weights, p = s_c / S exactly, ln to 60 digits. */
   private static BigDecimal entropy(Map<Integer, BigDecimal> weights) {
-    BigDecimal total = weights.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-    BigDecimal h = BigDecimal.ZERO;
-    for (BigDecimal s : weights.values()) {
-      if (s.signum() > 0) {
-        BigDecimal p = s.divide(total, WIDE);
-        h = h.subtract(p.multiply(Exact.log(p)));
-      }
-    }
-    return h;
+    return Exact.entropy(weights.values());
   }
 
   private static Map<Integer, BigDecimal> binary(int column, boolean weighted) {

@@ -2,9 +2,7 @@ package io.sparkxent.spark.aggregates;
 
 import io.sparkxent.math.InvalidInputException;
 import io.sparkxent.math.LabelEntropy;
-import io.sparkxent.spark.FunctionDocumentation;
 import io.sparkxent.spark.FunctionExample;
-import io.sparkxent.spark.XentFunction;
 import io.sparkxent.spark.functions.ArgumentKind;
 import java.io.Serializable;
 import java.util.List;
@@ -23,13 +21,14 @@ import org.apache.spark.sql.types.StructType;
  * arrays of one-hot or soft labels, {@code class_entropy(class_index [, weight])} for class indices.
  * Rows with a NULL label or weight are skipped; no rows (or zero weight) give NULL.
  */
-public final class EntropyFunction implements XentFunction, FunctionDocumentation {
+public final class EntropyFunction extends SelfDocumentedFunction {
   public static final String LABELS = "label_entropy";
   public static final String CLASSES = "class_entropy";
 
   private final String name;
 
   private EntropyFunction(String name) {
+    super(name, "agg_funcs", name + (name.equals(LABELS) ? "(label [, weight])" : "(class_index [, weight])"));
     this.name = name;
   }
 
@@ -39,26 +38,6 @@ public final class EntropyFunction implements XentFunction, FunctionDocumentatio
 
   public static EntropyFunction classes() {
     return new EntropyFunction(CLASSES);
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String group() {
-    return "agg_funcs";
-  }
-
-  @Override
-  public FunctionDocumentation documentation() {
-    return this;
-  }
-
-  @Override
-  public List<String> usage() {
-    return List.of(name + (name.equals(LABELS) ? "(label [, weight])" : "(class_index [, weight])"));
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.sparkxent.spark.aggregates;
 
 import io.sparkxent.spark.functions.ArgumentKind;
-import io.sparkxent.spark.FunctionDocumentation;
-import io.sparkxent.spark.XentFunction;
 import io.sparkxent.math.InvalidInputException;
 import io.sparkxent.math.LossState;
 import java.io.Serializable;
@@ -23,38 +21,12 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <R> the result: a double or, for {@code loss_stats}, a struct
  */
-public abstract class LossAggregateFunction<R> implements XentFunction, FunctionDocumentation {
+public abstract class LossAggregateFunction<R> extends SelfDocumentedFunction {
   private final String name;
 
   LossAggregateFunction(String name) {
+    super(name, "agg_funcs", name + "(loss [, weight])");
     this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public String group() {
-    return "agg_funcs";
-  }
-
-  @Override
-  public FunctionDocumentation documentation() {
-    return this;
-  }
-
-  // each aggregate documents itself (XentFunction's defaults would read documentation(): this)
-  @Override
-  public abstract String summary();
-
-  @Override
-  public abstract List<io.sparkxent.spark.FunctionExample> examples();
-
-  @Override
-  public List<String> usage() {
-    return List.of(name + "(loss [, weight])");
   }
 
   /** Whether the state keeps the squares the standard deviation needs. */

@@ -1,9 +1,7 @@
 package io.sparkxent.spark.aggregates;
 
 import io.sparkxent.math.LossState;
-import io.sparkxent.spark.FunctionDocumentation;
 import io.sparkxent.spark.FunctionExample;
-import io.sparkxent.spark.XentFunction;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -23,27 +21,11 @@ import org.apache.spark.sql.types.StructType;
  * <p>{@code SELECT model, loss_state_stats(loss_merge(loss_state)).mean FROM metrics WHERE run_id
  * BETWEEN '2026-11-16' AND '2026-11-22' AND slice = 'model' GROUP BY model}
  */
-public final class LossMergeFunction implements XentFunction, FunctionDocumentation {
+public final class LossMergeFunction extends SelfDocumentedFunction {
   public static final String NAME = "loss_merge";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String group() {
-    return "agg_funcs";
-  }
-
-  @Override
-  public FunctionDocumentation documentation() {
-    return this;
-  }
-
-  @Override
-  public List<String> usage() {
-    return List.of(NAME + "(state)");
+  public LossMergeFunction() {
+    super(NAME, "agg_funcs", NAME + "(state)");
   }
 
   @Override

@@ -1,8 +1,6 @@
 package io.sparkxent.spark.aggregates;
 
-import io.sparkxent.spark.FunctionDocumentation;
 import io.sparkxent.spark.FunctionExample;
-import io.sparkxent.spark.XentFunction;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
@@ -17,27 +15,11 @@ import org.apache.spark.sql.types.StructType;
  * NULL in, NULL out), so {@code loss_state_stats(loss_state(x))} equals {@code loss_stats(x)} bit for
  * bit.
  */
-public final class LossStateStatsFunction implements XentFunction, FunctionDocumentation {
+public final class LossStateStatsFunction extends SelfDocumentedFunction {
   public static final String NAME = "loss_state_stats";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public String group() {
-    return "misc_funcs";
-  }
-
-  @Override
-  public FunctionDocumentation documentation() {
-    return this;
-  }
-
-  @Override
-  public List<String> usage() {
-    return List.of(NAME + "(state)");
+  public LossStateStatsFunction() {
+    super(NAME, "misc_funcs", NAME + "(state)");
   }
 
   @Override
