@@ -57,9 +57,10 @@ final class CalibrationBins {
         metrics.weighted("loss_mean", col("_xent_cal_label")).as("_xent_y_mean"));
     Dataset<Row> grouped = SliceGrouping.aggregate(binned, sets, keys, aggregates);
     Column stats = call_function("loss_state_stats", col("_xent_p_state"));
-    List<Column> columns = new ArrayList<>(List.of(lit(runId).as("run_id"), lit(evaluatedAt).as("evaluated_at"),
-        // the bin is always grouped: drop its bit, the lowest, to name the slicing
-        metrics.sliceName(col(GROUPING).divide(2).cast("long")).as("slice")));
+    List<Column> columns = new ArrayList<>(List.of(lit(runId).as("run_id"), lit(evaluatedAt).as("evaluated_at")));
+    columns.addAll(metrics.tagColumns());
+    // the bin is always grouped: drop its bit, the lowest, to name the slicing
+    columns.add(metrics.sliceName(col(GROUPING).divide(2).cast("long")).as("slice"));
     metrics.sliceColumns().forEach(column -> columns.add(XentColumns.column(column)));
     columns.addAll(List.of(
         col(BIN).as("bin"),

@@ -199,7 +199,7 @@ public final class EvaluationJob {
     // back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
     Row overall = written.overall().orElseGet(() -> written.append(
-        SliceMetrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
+        metrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
     long skipped = overall.getLong(written.schema().fieldIndex("skipped_rows"));
     if (skipped > 0 && !config.skipInvalidRows()) {
       Row first = scored.where("_xent_invalid IS NOT NULL").select("_xent_invalid").limit(1).collectAsList().get(0);

@@ -43,6 +43,8 @@ final class Help {
       "  --format parquet|csv|json  metrics file format (default parquet)",
       "  --scored-output DIR        also write the input rows plus a `loss` column, as Parquet",
       "  --run-id ID                partition to (re)write (default: a UTC timestamp, 20261123T181900Z)",
+      "  --tag KEY=VALUE            repeatable: a string column KEY on every row (model_version=7,",
+      "                             dataset_date=2026-11-24), and in _summary.json: for trends over runs",
       "  --recover                  break the lock a crashed run on another machine left, then repair",
       "  --config FILE              properties file with any of these keys (without --); flags win",
       "",

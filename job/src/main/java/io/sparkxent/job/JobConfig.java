@@ -48,6 +48,8 @@ public final class JobConfig {
   public static final String IGNORE_INDEX = "ignore-index";
   public static final String BASELINE_RUN = "baseline-run";
   public static final String CALIBRATION_BINS = "calibration-bins";
+  /** Repeatable KEY=VALUE: a string column KEY on every row (model_version=7, dataset_date=...). */
+  public static final String TAG = "tag";
   /** A second model's predictions on the same rows: --baseline-logit COL and its three siblings. */
   public static final String BASELINE = "baseline-";
   public static final String GATE_SLICES = "gate-slices";
@@ -58,7 +60,7 @@ public final class JobConfig {
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
-      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS);
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS, TAG);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -82,6 +84,7 @@ public final class JobConfig {
   private final Optional<Long> ignoreIndex;
   private final String baselineRun;
   private final int calibrationBins;
+  private final Map<String, String> tags;
   private final boolean gateAllSlices;
   private final long minSliceRows;
   private final boolean dropSmallSlices;
@@ -126,6 +129,18 @@ public final class JobConfig {
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
     baselineRun = options.get(BASELINE_RUN);
+    Map<String, String> tagged = new LinkedHashMap<>();
+    for (String tag : splitList(options.getOrDefault(TAG, ""), CONDITIONS)) {
+      int equals = tag.indexOf('=');
+      String key = equals < 0 ? tag : tag.substring(0, equals).trim();
+      if (equals < 0 || !key.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new UsageException("--tag " + tag + " is not KEY=VALUE with KEY a plain column name (letters, digits, _)");
+      }
+      if (tagged.put(key, tag.substring(equals + 1)) != null) {
+        throw new UsageException("--tag " + key + " is given twice");
+      }
+    }
+    tags = Collections.unmodifiableMap(tagged);
     String bins = options.getOrDefault(CALIBRATION_BINS, "10").trim();
     if (!bins.matches("[0-9]{1,4}") || Integer.parseInt(bins) < 1 || Integer.parseInt(bins) > 1000) {
       throw new UsageException("--calibration-bins " + bins + " is not a whole number from 1 to 1000");
@@ -181,6 +196,7 @@ public final class JobConfig {
     Map<String, String> flags = new LinkedHashMap<>();
     List<String> slices = new ArrayList<>();
     List<String> conditions = new ArrayList<>();
+    List<String> tags = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -208,6 +224,8 @@ public final class JobConfig {
         slices.add(value);
       } else if (key.equals(FAIL_IF)) {
         conditions.add(value);
+      } else if (key.equals(TAG)) {
+        tags.add(value);
       } else {
         flags.put(key, value);
       }
@@ -217,6 +235,9 @@ public final class JobConfig {
     }
     if (!conditions.isEmpty()) {
       flags.put(FAIL_IF, String.join(CONDITIONS, conditions));
+    }
+    if (!tags.isEmpty()) {
+      flags.put(TAG, String.join(CONDITIONS, tags));
     }
     Map<String, String> options = new LinkedHashMap<>();
     if (flags.containsKey(CONFIG)) {
@@ -299,6 +320,11 @@ public final class JobConfig {
   /** The slicings, each a list of columns ({@code [[model], [model, country]]}). */
   public List<List<String>> slices() {
     return slices;
+  }
+
+  /** The --tag columns and their values, in order. */
+  public Map<String, String> tags() {
+    return tags;
   }
 
   /** Equal-width bins of the predicted probability, for ece and the reliability table. */

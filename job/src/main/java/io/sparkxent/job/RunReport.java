@@ -37,6 +37,7 @@ final class RunReport {
   String json() {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("run_id", config.runId());
+    summary.put("tags", config.tags());
     summary.put("evaluated_at", overall.getTimestamp(0).toInstant().toString());
     summary.put("loss_function", lossFunction);
     summary.put("input", config.inputs());

@@ -50,6 +50,20 @@ final class SliceMetrics {
   private final boolean compared;
 
   private final boolean ignoring;
+  private final java.util.Map<String, String> tags;
+
+  /** Every column the job itself writes (metrics and bins tables), which a --tag may not take. */
+  static final List<String> JOB_COLUMNS = List.of("run_id", "evaluated_at", "loss_function", "slice", "rows",
+      "weight_sum", "loss_sum", "loss_mean", "loss_stddev", "loss_stderr", "ci95_low", "ci95_high", "label_mean",
+      "prediction_mean", "normalized_entropy", "calibration_ratio", "ece", "baseline_loss_mean", "loss_mean_delta",
+      "delta_stderr", "delta_ci95_low", "delta_ci95_high", "better_rows_share", "baseline_run", "loss_mean_vs_run",
+      "normalized_entropy_vs_run", "calibration_ratio_vs_run", "skipped_rows", "ignored_rows", "small_slice",
+      "failed_gates", "loss_state", "bin", "bin_low", "bin_high", "mean_prediction", "mean_label");
+
+  /** The --tag columns, string literals, for every row of the metrics and bins tables. */
+  List<Column> tagColumns() {
+    return tags.entrySet().stream().map(tag -> lit(tag.getValue()).as(tag.getKey())).toList();
+  }
 
   /**
    * The slices, weight, baseline model ({@code _xent_baseline_loss}, {@code _xent_delta}) and
@@ -60,6 +74,12 @@ final class SliceMetrics {
     boolean weighted = config.weightColumn().isPresent();
     this.compared = config.baselineColumn().isPresent();
     this.ignoring = config.ignoreIndex().isPresent();
+    this.tags = config.tags();
+    for (String tag : tags.keySet()) {
+      if (JOB_COLUMNS.contains(tag) || slices.stream().anyMatch(slice -> slice.contains(tag))) {
+        throw new UsageException("--tag " + tag + " names a column the metrics table has already; pick another key");
+      }
+    }
     this.slices = slices;
     Set<String> columns = new LinkedHashSet<>();
     slices.forEach(columns::addAll);
@@ -138,8 +158,9 @@ final class SliceMetrics {
     Column stats = call_function("loss_state_stats", col(STATE));
     Column mean = stats.getField("mean");
     Column stderr = stats.getField("stderr");
-    List<Column> columns = new ArrayList<>(List.of(
-        lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function"), sliceName(col(GROUPING)).as("slice")));
+    List<Column> columns = new ArrayList<>(List.of(lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function")));
+    columns.addAll(tagColumns());
+    columns.add(sliceName(col(GROUPING)).as("slice"));
     sliceColumns.forEach(column -> columns.add(XentColumns.column(column)));
     columns.addAll(List.of(
         stats.getField("rows").as("rows"),
@@ -228,8 +249,9 @@ final class SliceMetrics {
    * The overall row of an input with no rows (a grouped aggregation of nothing has no groups, not
    * even the empty one): 0 rows, every metric NULL.
    */
-  static Row emptyOverall(StructType table, Timestamp evaluatedAt, String lossFunction) {
+  Row emptyOverall(StructType table, Timestamp evaluatedAt, String lossFunction) {
     Object[] values = new Object[table.size()];
+    tags.forEach((key, value) -> values[table.fieldIndex(key)] = value);
     values[table.fieldIndex("evaluated_at")] = evaluatedAt;
     values[table.fieldIndex("loss_function")] = lossFunction;
     values[table.fieldIndex("slice")] = OVERALL;

@@ -302,6 +302,9 @@ class BeyondTheMeanTest {
     List<Row> one = MetricsRows.of(EvaluationJob.evaluate(spark(), config(binary, "bits-one", options)));
     List<Row> other = MetricsRows.of(EvaluationJob.evaluate(spark(), config(shuffled, "bits-other", options)));
     assertThat(other).hasSameSizeAs(one);
+    assertThat(SliceMetrics.JOB_COLUMNS).as("the job's own columns, which tags may not take")
+        .containsAll(java.util.Arrays.stream(one.get(0).schema().fieldNames()).filter(name -> !name.equals("model")
+            && !name.equals("country")).toList());
     for (int i = 0; i < one.size(); i++) {
       for (String metric : List.of("loss_mean", "normalized_entropy", "calibration_ratio", "ece", "baseline_loss_mean",
           "loss_mean_delta", "delta_stderr", "better_rows_share")) {
@@ -310,6 +313,28 @@ class BeyondTheMeanTest {
       }
       assertThat(other.get(i).<byte[]>getAs("loss_state")).isEqualTo(one.get(i).<byte[]>getAs("loss_state"));
     }
+  }
+
+  /** --tag KEY=VALUE: a string column on every row of both tables and an entry in _summary.json. */
+  @Test
+  void tagsGoIntoEveryRowAndTheSummary() throws Exception {
+    EvaluationJob.Result result = EvaluationJob.evaluate(spark(), config(binary, "tagged", "--logit", "logit",
+        "--slice", "model", "--run-id", "t1", "--tag", "model_version=7", "--tag", "dataset_date=2026-11-24"));
+    org.apache.spark.sql.Dataset<Row> metrics = spark().read().parquet(dir.resolve("tagged").toString());
+    assertThat(metrics.schema().apply("model_version").dataType()).isEqualTo(DataTypes.StringType);
+    assertThat(metrics.where("model_version = '7' AND dataset_date = '2026-11-24'").count()).isEqualTo(3);
+    assertThat(spark().read().parquet(dir.resolve("tagged/run_id=t1/_calibration").toString())
+        .where("model_version = '7'").count()).isPositive();
+    assertThat(Files.readString(dir.resolve("tagged/run_id=t1/_summary.json")))
+        .contains("\"tags\" : {", "\"model_version\" : \"7\"", "\"dataset_date\" : \"2026-11-24\"");
+    assertThat(result.overall.<String>getAs("dataset_date")).isEqualTo("2026-11-24");
+    Outcome clash = run(binary, "never-tagged", "--tag", "loss_mean=1");
+    assertThat(clash.stderr().strip())
+        .isEqualTo("error: --tag loss_mean names a column the metrics table has already; pick another key");
+    Outcome sliceClash = run(binary, "never-tagged", "--tag", "country=DE");
+    assertThat(sliceClash.code()).isEqualTo(EvaluationJob.USAGE);
+    Outcome malformed = run(binary, "never-tagged", "--tag", "model version");
+    assertThat(malformed.code()).isEqualTo(EvaluationJob.USAGE);
   }
 
   /** PyTorch's ignore_index: rows of that class are left out, not invalid, and counted. */
