@@ -86,7 +86,8 @@ final class CalibrationBins {
       renamed.add(XentColumns.column(column).as("_ece_key_" + i)); // by position: names may hold dots
       joined = joined.and(table.col(XentColumns.quoted(column)).eqNullSafe(col("_ece_key_" + i)));
     }
-    Dataset<Row> both = table.join(ece.select(renamed.toArray(new Column[0])), joined, "left");
+    // a shuffled join, never a broadcast: the ece of a million slices must not pass the driver
+    Dataset<Row> both = table.join(ece.select(renamed.toArray(new Column[0])).hint("merge"), joined, "left");
     List<Column> columns = new ArrayList<>();
     for (String name : table.columns()) {
       columns.add(table.col(XentColumns.quoted(name)));

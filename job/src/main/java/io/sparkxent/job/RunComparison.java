@@ -75,7 +75,8 @@ final class RunComparison {
     for (String metric : METRICS) {
       earlierSelected.add((earlierColumns.contains(metric) ? col(metric) : lit(null)).cast("double").as("_run_" + metric));
     }
-    Dataset<Row> both = table.join(earlier.select(earlierSelected.toArray(new Column[0])), joined, "left");
+    // a shuffled join, never a broadcast: the earlier run's slices must not pass the driver
+    Dataset<Row> both = table.join(earlier.select(earlierSelected.toArray(new Column[0])).hint("merge"), joined, "left");
     List<Column> columns = new ArrayList<>();
     for (String name : table.columns()) {
       if (name.equals("loss_state")) {
