@@ -92,8 +92,7 @@ public final class EvaluationJob {
       Result result = evaluate(spark, config.get());
       if (result.gateFailures > 0) {
         for (Row row : result.failedGates) {
-          System.err.println("gate failed: " + RunReport.describe(row, result.schema) + ": "
-              + row.getString(result.schema.fieldIndex("failed_gates")));
+          System.err.println("gate failed: " + Gates.describeFailure(row, result.schema));
         }
         System.err.println("error: " + result.gateFailures + " slice(s) failed a --fail-if gate"
             + (result.gateFailures > result.failedGates.size() ? " (" + result.failedGates.size() + " shown)" : "")

@@ -38,6 +38,22 @@ final class Gates {
     this.dropSmallSlices = dropSmallSlices;
   }
 
+  /**
+   * One failing row for the log: the slice, the failed conditions, and the value of every metrics
+   * column they name: {@code model=b: loss_mean > 0.35 (loss_mean = 0.41)}.
+   */
+  static String describeFailure(Row row, org.apache.spark.sql.types.StructType schema) {
+    String failed = row.getString(schema.fieldIndex("failed_gates"));
+    List<String> values = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      if (!name.equals("failed_gates") && java.util.regex.Pattern.compile("(?<![A-Za-z0-9_])"
+          + java.util.regex.Pattern.quote(name) + "(?![A-Za-z0-9_])").matcher(failed).find()) {
+        values.add(name + " = " + row.get(schema.fieldIndex(name)));
+      }
+    }
+    return RunReport.describe(row, schema) + ": " + failed + (values.isEmpty() ? "" : " (" + String.join(", ", values) + ")");
+  }
+
   static Gates of(JobConfig config) {
     return new Gates(config.failIf(), config.gateAllSlices(), config.minSliceRows(), config.dropSmallSlices());
   }
