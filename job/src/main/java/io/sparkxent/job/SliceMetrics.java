@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reduces the scored rows to one metrics row per slice value plus the {@code overall} row, in one
- * scan: a GROUPING SETS query over the exact aggregates ({@code loss_stats}, {@code loss_mean}),
+ * scan: a GROUPING SETS query over the exact aggregates ({@code loss_state}, {@code loss_mean}),
  * so every sum and mean has the same bits however the input is split. The result stays a Dataset
  * that the executors write; the driver never holds the slices, so any number of them fits.
  */
