@@ -133,9 +133,13 @@ public final class EvaluationJob {
     public final long gateFailures;
     public final List<Row> failedGates;
     private final String format;
+    private final Optional<String> outputTable;
+    private final String runId;
 
     Result(StructType schema, Row overall, long metricRows, String location, String format, long gateFailures,
-        List<Row> failedGates) {
+        List<Row> failedGates, Optional<String> outputTable, String runId) {
+      this.outputTable = outputTable;
+      this.runId = runId;
       this.schema = schema;
       this.overall = overall;
       this.metricRows = metricRows;
@@ -145,8 +149,11 @@ public final class EvaluationJob {
       this.failedGates = failedGates;
     }
 
-    /** The published metrics of this run, read back. */
+    /** The published metrics of this run, read back (from the directory, else the catalog table). */
     public Dataset<Row> table(SparkSession spark) {
+      if (outputTable.isPresent() && location.equals(outputTable.get())) {
+        return spark.table(outputTable.get()).where(col("run_id").equalTo(runId)).drop("run_id");
+      }
       return MetricsTable.read(spark, format, location, schema);
     }
   }
@@ -155,8 +162,12 @@ public final class EvaluationJob {
   public static Result evaluate(SparkSession spark, JobConfig config) {
     // before any data is read: repair what a crashed run left, check the outputs can be written, lock them
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    try (RunPublisher metricsOutput = RunPublisher.open(hadoop,
-            new Path(config.output(), "run_id=" + config.runId()), config.recover());
+    // a run without --output stages under --staging-dir and publishes to the catalog only
+    Path runDirectory = config.output().map(output -> new Path(output, "run_id=" + config.runId()))
+        .orElseGet(() -> new Path(new Path(config.stagingDir().orElseGet(
+            () -> spark.conf().get("spark.sql.warehouse.dir") + "/_spark_xent_staging"), config.outputTable().get()),
+            "run_id=" + config.runId()));
+    try (RunPublisher metricsOutput = RunPublisher.open(hadoop, runDirectory, config.recover());
         RunPublisher scoredOutput = config.scoredOutput()
             .map(path -> RunPublisher.open(hadoop, new Path(path), config.recover())).orElse(null)) {
       return evaluate(spark, config, metricsOutput, Optional.ofNullable(scoredOutput));
@@ -188,8 +199,14 @@ public final class EvaluationJob {
       Dataset<Row> withEce = calibration.withEce(sliced, writtenBins);
       return gates.apply(earlierRun.map(run -> run.apply(spark, withEce, metrics.sliceColumns())).orElse(withEce));
     };
-    // analysed over no bins, before any data is read: a bad gate is a usage error here
-    finish.apply(spark.createDataFrame(List.of(), binsTable.schema()));
+    // analysed over no bins, before any data is read: a bad gate or a table that cannot take the
+    // run's columns is a usage error here
+    StructType analysed = finish.apply(spark.createDataFrame(List.of(), binsTable.schema())).schema();
+    config.outputTable().ifPresent(name -> {
+      CatalogTables.check(spark, name, withRunId(spark, analysed, config.runId()).schema());
+      CatalogTables.check(spark, CatalogTables.binsTable(name), binsTable.schema());
+    });
+    MetricsHistory history = MetricsHistory.of(spark, config);
     // the calibration bins first, into the staging's _calibration/: the metrics read ece from them
     MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, binsTable, config.format(),
         new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY)));
@@ -211,15 +228,41 @@ public final class EvaluationJob {
     long gateFailures = config.failIf().isEmpty() ? 0 : written.gateFailures();
     List<Row> failedGates = gateFailures == 0 ? List.of() : written.failedGates(GATE_FAILURES_SHOWN);
     writeText(spark, new Path(metricsOutput.staging(), "_summary.json"), report.json());
+    Dataset<Row> runRows = withRunId(written.rows(), config.runId());
+    ReportPage page = ReportJob.build(config.runId(), runRows, bins.rows(), history, config.baselineRun(), config.reportRuns());
+    String html = page.html();
+    writeText(spark, new Path(metricsOutput.staging(), ReportJob.HTML), html);
+    writeText(spark, new Path(metricsOutput.staging(), ReportJob.JSON), page.json());
     scoredOutput.ifPresent(RunPublisher::publish);
-    metricsOutput.publish();
+    // the catalog after the scan and the checks, before the directory: a failed commit publishes nothing
+    config.outputTable().ifPresent(name -> CatalogTables.write(spark, name, runRows, bins.rows(), config.tableProvider()));
+    if (config.output().isPresent()) {
+      metricsOutput.publish();
+    }
+    config.report().ifPresent(file -> ReportJob.write(spark, new Path(file), html));
     if (overall.getLong(written.schema().fieldIndex("rows")) == 0) {
       System.err.println("warning: no rows to evaluate (the input is empty"
           + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
     }
     System.out.println(report.table());
-    return new Result(written.schema(), overall, written.count(), metricsOutput.destination().toString(), config.format(),
-        gateFailures, failedGates);
+    return new Result(written.schema(), overall, written.count(),
+        config.output().isPresent() ? metricsOutput.destination().toString() : config.outputTable().get(), config.format(),
+        gateFailures, failedGates, config.outputTable(), config.runId());
+  }
+
+  /** The rows with the run id first: the catalog table's partition column. */
+  private static Dataset<Row> withRunId(Dataset<Row> rows, String runId) {
+    List<Column> columns = new ArrayList<>(List.of(lit(runId).as("run_id")));
+    for (String name : rows.columns()) {
+      if (!name.equals("run_id")) {
+        columns.add(col(io.sparkxent.spark.XentColumns.quoted(name)));
+      }
+    }
+    return rows.select(columns.toArray(new Column[0]));
+  }
+
+  private static Dataset<Row> withRunId(SparkSession spark, StructType schema, String runId) {
+    return withRunId(spark.createDataFrame(List.of(), schema), runId);
   }
 
   private static Dataset<Row> filter(Dataset<Row> input, JobConfig config) {

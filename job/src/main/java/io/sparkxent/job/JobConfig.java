@@ -1,11 +1,5 @@
 package io.sparkxent.job;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -55,17 +48,33 @@ public final class JobConfig {
   public static final String GATE_SLICES = "gate-slices";
   public static final String MIN_SLICE_ROWS = "min-slice-rows";
   public static final String DROP_SMALL_SLICES = "drop-small-slices";
+  /** A catalog table (CATALOG.DB.TABLE) the metrics go to, beside or instead of --output. */
+  public static final String OUTPUT_TABLE = "output-table";
+  /** The provider (USING) of a catalog table the job creates: parquet, delta, iceberg. */
+  public static final String TABLE_PROVIDER = "output-table-provider";
+  /** Where a run without --output stages its tables before they go to the catalog. */
+  public static final String STAGING_DIR = "staging-dir";
+  /** A second copy of the HTML report (the first is DIR/run_id=ID/_report.html). */
+  public static final String REPORT = "report";
+  /** How many runs, the newest, the report's trend shows. */
+  public static final String REPORT_RUNS = "report-runs";
   /** Joins repeated --fail-if conditions in one option value (a config file: one per line). */
-  private static final String CONDITIONS = "\n";
+  static final String CONDITIONS = "\n";
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
-      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS, TAG);
+      MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS, TAG, OUTPUT_TABLE, TABLE_PROVIDER,
+      STAGING_DIR, REPORT, REPORT_RUNS);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
   private final List<String> inputs;
-  private final String output;
+  private final Optional<String> output;
+  private final Optional<String> outputTable;
+  private final Optional<String> tableProvider;
+  private final Optional<String> stagingDir;
+  private final Optional<String> report;
+  private final int reportRuns;
   private final String labelColumn;
   private final String predictionKind;
   private final String predictionColumn;
@@ -91,7 +100,20 @@ public final class JobConfig {
 
   private JobConfig(Map<String, String> options) {
     inputs = splitList(required(options, INPUT), ",");
-    output = required(options, OUTPUT);
+    output = Optional.ofNullable(options.get(OUTPUT)).filter(value -> !value.isBlank());
+    outputTable = Optional.ofNullable(options.get(OUTPUT_TABLE)).filter(value -> !value.isBlank());
+    if (output.isEmpty() && outputTable.isEmpty()) {
+      throw new UsageException("--output DIR or --output-table CATALOG.DB.TABLE (or both) is required; see --help");
+    }
+    outputTable.ifPresent(table -> {
+      if (!table.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*){0,2}")) {
+        throw new UsageException("--output-table " + table + " is not [CATALOG.][DB.]TABLE of plain names (letters, digits, _)");
+      }
+    });
+    tableProvider = Optional.ofNullable(options.get(TABLE_PROVIDER));
+    stagingDir = Optional.ofNullable(options.get(STAGING_DIR));
+    report = Optional.ofNullable(options.get(REPORT));
+    reportRuns = wholeNumber(options, REPORT_RUNS, 30, 1, 1000);
     labelColumn = required(options, LABEL);
     List<String> given = PREDICTION_KEYS.stream().filter(options::containsKey).toList();
     if (given.size() != 1) {
@@ -141,11 +163,7 @@ public final class JobConfig {
       }
     }
     tags = Collections.unmodifiableMap(tagged);
-    String bins = options.getOrDefault(CALIBRATION_BINS, "10").trim();
-    if (!bins.matches("[0-9]{1,4}") || Integer.parseInt(bins) < 1 || Integer.parseInt(bins) > 1000) {
-      throw new UsageException("--calibration-bins " + bins + " is not a whole number from 1 to 1000");
-    }
-    calibrationBins = Integer.parseInt(bins);
+    calibrationBins = wholeNumber(options, CALIBRATION_BINS, 10, 1, 1000);
     try {
       ignoreIndex = Optional.ofNullable(options.get(IGNORE_INDEX)).map(value -> Long.parseLong(value.trim()));
     } catch (NumberFormatException e) {
@@ -188,76 +206,18 @@ public final class JobConfig {
     return new JobConfig(options);
   }
 
-  /**
-   * From command-line flags ({@code --key value}, {@code --slice} repeatable), over the
-   * {@code --config} file's keys if one is given. Returns empty for {@code --help}.
-   */
+  /** From command-line flags over a {@code --config} file's keys; empty for {@code --help}. */
   public static Optional<JobConfig> parse(String[] args) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    List<String> slices = new ArrayList<>();
-    List<String> conditions = new ArrayList<>();
-    List<String> tags = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        return Optional.empty();
-      }
-      if (arg.equals("--" + RECOVER) || arg.equals("--" + DROP_SMALL_SLICES)) {
-        flags.put(arg.substring(2), "true"); // a switch: takes no value
-        continue;
-      }
-      if (!arg.startsWith("--")) {
-        throw new UsageException("unexpected argument '" + arg + "'; options look like --input PATH");
-      }
-      String key = arg.substring(2);
-      String value;
-      int equals = key.indexOf('=');
-      if (equals >= 0) {
-        value = key.substring(equals + 1);
-        key = key.substring(0, equals);
-      } else if (i + 1 < args.length) {
-        value = args[++i];
-      } else {
-        throw new UsageException("--" + key + " needs a value");
-      }
-      if (key.equals(SLICE)) {
-        slices.add(value);
-      } else if (key.equals(FAIL_IF)) {
-        conditions.add(value);
-      } else if (key.equals(TAG)) {
-        tags.add(value);
-      } else {
-        flags.put(key, value);
-      }
-    }
-    if (!slices.isEmpty()) {
-      flags.put(SLICE, String.join(";", slices));
-    }
-    if (!conditions.isEmpty()) {
-      flags.put(FAIL_IF, String.join(CONDITIONS, conditions));
-    }
-    if (!tags.isEmpty()) {
-      flags.put(TAG, String.join(CONDITIONS, tags));
-    }
-    Map<String, String> options = new LinkedHashMap<>();
-    if (flags.containsKey(CONFIG)) {
-      options.putAll(readConfigFile(Paths.get(flags.get(CONFIG))));
-    }
-    options.putAll(flags);
-    options.remove(CONFIG);
-    return Optional.of(from(options));
+    return JobArguments.parse(args).map(JobConfig::from);
   }
 
-  private static Map<String, String> readConfigFile(Path file) {
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (IOException e) {
-      throw new UsageException("cannot read --config " + file + ": " + e.getMessage());
+  /** A whole number from {@code low} to {@code high}, or the default when the option is absent. */
+  static int wholeNumber(Map<String, String> options, String key, int absent, int low, int high) {
+    String text = options.getOrDefault(key, Integer.toString(absent)).trim();
+    if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < low || Integer.parseInt(text) > high) {
+      throw new UsageException("--" + key + " " + text + " is not a whole number from " + low + " to " + high);
     }
-    Map<String, String> options = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(key -> options.put(key, properties.getProperty(key).trim()));
-    return options;
+    return Integer.parseInt(text);
   }
 
   private static String required(Map<String, String> options, String key) {
@@ -287,8 +247,34 @@ public final class JobConfig {
     return inputs;
   }
 
-  public String output() {
+  /** The metrics directory, when the run writes one. */
+  public Optional<String> output() {
     return output;
+  }
+
+  /** The catalog table of the metrics (the bins go to the same name + {@code _calibration}). */
+  public Optional<String> outputTable() {
+    return outputTable;
+  }
+
+  /** USING of a table the job creates; empty: the catalog's default. */
+  public Optional<String> tableProvider() {
+    return tableProvider;
+  }
+
+  /** Staging for a run without --output; empty: under spark.sql.warehouse.dir. */
+  public Optional<String> stagingDir() {
+    return stagingDir;
+  }
+
+  /** A file the HTML report is also written to. */
+  public Optional<String> report() {
+    return report;
+  }
+
+  /** How many of the newest runs the report's trend shows. */
+  public int reportRuns() {
+    return reportRuns;
   }
 
   public String labelColumn() {

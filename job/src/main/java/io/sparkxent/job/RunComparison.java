@@ -4,13 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.sparkxent.spark.XentColumns;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code --baseline-run ID}: each metric against the same slice's row of an earlier run in the same
- * output, {@code <metric>_vs_run = metric - that run's metric} (NULL for slices that run did not
+ * output (directory or table), {@code <metric>_vs_run = metric - that run's metric} (NULL for slices that run did not
  * have), joined by the executors, never collected.
  */
 final class RunComparison {
@@ -26,13 +21,11 @@ final class RunComparison {
   static final List<String> METRICS = List.of("loss_mean", "normalized_entropy", "calibration_ratio");
 
   private final String runId;
-  private final Path location;
-  private final String format;
+  private final MetricsHistory history;
 
-  private RunComparison(String runId, Path location, String format) {
+  private RunComparison(String runId, MetricsHistory history) {
     this.runId = runId;
-    this.location = location;
-    this.format = format;
+    this.history = history;
   }
 
   /** Checks, before any data is read, that the run exists (a usage error listing the runs if not). */
@@ -40,28 +33,14 @@ final class RunComparison {
     if (runId.equals(config.runId())) {
       throw new UsageException("--baseline-run " + runId + " is this run's --run-id; name an earlier run");
     }
-    Path output = new Path(config.output());
-    Path location = new Path(output, "run_id=" + runId);
-    try {
-      FileSystem fs = output.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(location)) {
-        FileStatus[] runs = fs.exists(output) ? fs.listStatus(output, path -> path.getName().startsWith("run_id=")) : new FileStatus[0];
-        List<String> names = Arrays.stream(runs).map(status -> status.getPath().getName().substring("run_id=".length()))
-            .sorted().toList();
-        throw new UsageException("--baseline-run " + runId + ": no such run in " + output + " (its runs: "
-            + (names.isEmpty() ? "none" : String.join(", ", names.subList(Math.max(0, names.size() - 10), names.size())))
-            + ")");
-      }
-    } catch (IOException e) {
-      throw new RunPublisher.OutputException("cannot read " + location + ": " + e.getMessage(), e);
-    }
-    return new RunComparison(runId, location, config.format());
+    MetricsHistory history = MetricsHistory.of(spark, config);
+    history.checkExists(runId, "--baseline-run");
+    return new RunComparison(runId, history);
   }
 
   /** The table with {@code baseline_run} and the {@code _vs_run} deltas, before {@code loss_state}. */
   Dataset<Row> apply(SparkSession spark, Dataset<Row> table, List<String> sliceColumns) {
-    Dataset<Row> earlier = spark.read().option("header", "true").option("inferSchema", "true").format(format)
-        .load(location.toString());
+    Dataset<Row> earlier = history.metrics(List.of(runId));
     List<String> earlierColumns = List.of(earlier.columns());
     List<Column> earlierSelected = new ArrayList<>(List.of(col("slice").as("_run_slice")));
     Column joined = col("slice").equalTo(col("_run_slice"));

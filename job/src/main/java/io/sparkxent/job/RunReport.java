@@ -42,7 +42,8 @@ final class RunReport {
     summary.put("loss_function", lossFunction);
     summary.put("input", config.inputs());
     summary.put("where", config.where().orElse(null));
-    summary.put("output", config.output());
+    summary.put("output", config.output().orElse(null));
+    summary.put("output_table", config.outputTable().orElse(null));
     summary.put("format", config.format());
     summary.put("slices", config.slices().stream().map(slice -> String.join(",", slice)).toList());
     summary.put("on_invalid", config.skipInvalidRows() ? "skip" : "fail");

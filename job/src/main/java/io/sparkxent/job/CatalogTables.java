@@ -1,0 +1,141 @@
+package io.sparkxent.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.CreateTableWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code --output-table}: the run's metrics (and, in {@code TABLE_calibration}, its bins) go into
+ * a catalog table through DataFrameWriterV2, partitioned by {@code run_id}. The first run creates
+ * the table; a run replaces its own partition with {@code overwritePartitions()}, one commit in
+ * Iceberg and Delta (the catalog's own atomicity: a failed write commits nothing); a run with a
+ * column the table lacks (a new slice column, a tag) adds it first, and columns the run lacks are
+ * written as NULL. The rows come from the run's staging, so the scan of the predictions is over
+ * before the catalog is touched.
+ */
+final class CatalogTables {
+  /** Test seam: called between the bins' commit and the metrics' commit. */
+  static Runnable betweenCommits = () -> { };
+
+  private CatalogTables() {}
+
+  /** The bins of the metrics table {@code table}. */
+  static String binsTable(String table) {
+    return table + "_calibration";
+  }
+
+  /**
+   * Before any data is read: the catalog resolves the name, and an existing table can take a run
+   * of {@code schema} (no column of another type).
+   */
+  static void check(SparkSession spark, String table, StructType schema) {
+    Optional<StructType> existing = existingSchema(spark, table);
+    existing.ifPresent(columns -> conflicts(table, columns, schema));
+  }
+
+  /** Writes the run's bins, then its metrics; each replaces the run's partition in one commit. */
+  static void write(SparkSession spark, String table, Dataset<Row> metrics, Dataset<Row> bins, Optional<String> provider) {
+    replaceRun(spark, binsTable(table), bins, provider);
+    betweenCommits.run();
+    replaceRun(spark, table, metrics, provider);
+  }
+
+  /** Creates the table from {@code rows}, or replaces the partitions of the runs {@code rows} hold. */
+  static void replaceRun(SparkSession spark, String table, Dataset<Row> rows, Optional<String> provider) {
+    Dataset<Row> typed = binaryState(rows);
+    Optional<StructType> existing = existingSchema(spark, table);
+    if (existing.isEmpty()) {
+      CreateTableWriter<Row> create = typed.writeTo(table).partitionedBy(col("run_id"));
+      try {
+        (provider.isPresent() ? create.using(provider.get()) : create).create();
+      } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
+        replaceRun(spark, table, rows, provider); // another run created it first: replace our partition in it
+      }
+      return;
+    }
+    StructType columns = existing.get();
+    conflicts(table, columns, typed.schema());
+    Map<String, StructField> present = byName(columns);
+    List<StructField> added = new ArrayList<>();
+    for (StructField field : typed.schema().fields()) {
+      if (!present.containsKey(field.name().toLowerCase(Locale.ROOT))) {
+        added.add(field);
+      }
+    }
+    if (!added.isEmpty()) { // schema evolution: a new slice column or tag is a new nullable column
+      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + added.stream()
+          .map(field -> quoted(field.name()) + " " + field.dataType().sql()).collect(Collectors.joining(", ")) + ")");
+      columns = spark.table(table).schema();
+    }
+    Map<String, StructField> given = byName(typed.schema());
+    List<Column> aligned = new ArrayList<>();
+    for (StructField field : columns.fields()) {
+      StructField mine = given.get(field.name().toLowerCase(Locale.ROOT));
+      aligned.add(mine == null ? lit(null).cast(field.dataType()).as(field.name()) : col(quoted(mine.name())).as(field.name()));
+    }
+    try {
+      typed.select(aligned.toArray(new Column[0])).writeTo(table).overwritePartitions();
+    } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
+      throw new IllegalStateException("--output-table " + table + " was dropped while the run wrote it", e);
+    }
+  }
+
+  private static Optional<StructType> existingSchema(SparkSession spark, String table) {
+    try {
+      return spark.catalog().tableExists(table) ? Optional.of(spark.table(table).schema()) : Optional.empty();
+    } catch (Exception e) { // an unknown catalog or namespace, a catalog that cannot be reached
+      throw new UsageException("--output-table " + table + ": " + EvaluationJob.firstLine(EvaluationJob.rootMessage(e)));
+    }
+  }
+
+  private static void conflicts(String table, StructType existing, StructType run) {
+    Map<String, StructField> present = byName(existing);
+    if (!present.containsKey("run_id")) {
+      throw new UsageException("--output-table " + table + " has no run_id column: it is not a spark-xent metrics table");
+    }
+    for (StructField field : run.fields()) {
+      StructField there = present.get(field.name().toLowerCase(Locale.ROOT));
+      if (there != null && !there.dataType().sameType(stored(field))) {
+        throw new UsageException("--output-table " + table + ": column " + field.name() + " is "
+            + there.dataType().sql() + " in the table and " + stored(field).sql() + " in this run");
+      }
+    }
+  }
+
+  /** A column's type as the table stores it: the state is BINARY even when staged as hex text. */
+  private static org.apache.spark.sql.types.DataType stored(StructField field) {
+    return field.name().equals("loss_state") ? DataTypes.BinaryType : field.dataType();
+  }
+
+  /** CSV and JSON staging hold the state as hex: the table gets the bytes. */
+  private static Dataset<Row> binaryState(Dataset<Row> rows) {
+    boolean hex = List.of(rows.columns()).contains("loss_state")
+        && rows.schema().apply("loss_state").dataType().equals(DataTypes.StringType);
+    return hex ? rows.withColumn("loss_state", org.apache.spark.sql.functions.unhex(col("loss_state"))) : rows;
+  }
+
+  private static Map<String, StructField> byName(StructType schema) {
+    return java.util.Arrays.stream(schema.fields())
+        .collect(Collectors.toMap(field -> field.name().toLowerCase(Locale.ROOT), Function.identity(), (a, b) -> a,
+            java.util.LinkedHashMap::new));
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}
