@@ -61,8 +61,12 @@ final class CatalogTables {
     Optional<StructType> existing = existingSchema(spark, table);
     if (existing.isEmpty()) {
       CreateTableWriter<Row> create = typed.writeTo(table).partitionedBy(col("run_id"));
+      // the session catalog needs a provider (Spark 3.5 would otherwise ask for a Hive table):
+      // spark.sql.sources.default; other catalogs (Iceberg) choose their own
+      Optional<String> using = provider.isPresent() || !inSessionCatalog(spark, table) ? provider
+          : Optional.of(spark.conf().get("spark.sql.sources.default"));
       try {
-        (provider.isPresent() ? create.using(provider.get()) : create).create();
+        (using.isPresent() ? create.using(using.get()) : create).create();
       } catch (org.apache.spark.sql.catalyst.analysis.TableAlreadyExistsException e) {
         replaceRun(spark, table, rows, provider); // another run created it first: replace our partition in it
       }
@@ -88,12 +92,47 @@ final class CatalogTables {
       StructField mine = given.get(field.name().toLowerCase(Locale.ROOT));
       aligned.add(mine == null ? lit(null).cast(field.dataType()).as(field.name()) : col(quoted(mine.name())).as(field.name()));
     }
+    Dataset<Row> alignedRows = typed.select(aligned.toArray(new Column[0]));
+    if (fileSourceTable(spark, table)) {
+      insertOverwrite(spark, table, alignedRows);
+      return;
+    }
     try {
-      typed.select(aligned.toArray(new Column[0])).writeTo(table).overwritePartitions();
+      alignedRows.writeTo(table).overwritePartitions();
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException("--output-table " + table + " was dropped while the run wrote it", e);
     }
   }
+
+  /**
+   * Spark's V2 writer refuses the session catalog's file-source tables (Parquet, ORC, ...), so
+   * those take INSERT OVERWRITE in dynamic partition mode: the same partition replaced, committed
+   * by Spark's file commit protocol (a failed job leaves the table as it was).
+   */
+  private static void insertOverwrite(SparkSession spark, String table, Dataset<Row> rows) {
+    String mode = "spark.sql.sources.partitionOverwriteMode";
+    String before = spark.conf().get(mode);
+    spark.conf().set(mode, "dynamic"); // read when the insert is planned, in this call
+    try {
+      rows.write().mode(org.apache.spark.sql.SaveMode.Overwrite).insertInto(table);
+    } finally {
+      spark.conf().set(mode, before);
+    }
+  }
+
+  private static boolean inSessionCatalog(SparkSession spark, String table) {
+    String[] parts = table.split("\\.");
+    String catalog = parts.length == 3 ? parts[0] : spark.catalog().currentCatalog();
+    return catalog.equalsIgnoreCase("spark_catalog");
+  }
+
+  private static boolean fileSourceTable(SparkSession spark, String table) {
+    String provider = spark.sql("DESCRIBE TABLE EXTENDED " + table).where(col("col_name").equalTo("Provider"))
+        .select("data_type").collectAsList().stream().map(row -> row.getString(0).toLowerCase(Locale.ROOT)).findFirst().orElse("");
+    return FILE_SOURCES.contains(provider);
+  }
+
+  private static final java.util.Set<String> FILE_SOURCES = java.util.Set.of("parquet", "orc", "csv", "json", "avro", "text");
 
   private static Optional<StructType> existingSchema(SparkSession spark, String table) {
     try {
