@@ -46,6 +46,11 @@ final class CatalogTables {
   static void check(SparkSession spark, String table, StructType schema) {
     Optional<StructType> existing = existingSchema(spark, table);
     existing.ifPresent(columns -> conflicts(table, columns, schema));
+    int dot = table.lastIndexOf('.');
+    if (existing.isEmpty() && dot > 0 && !spark.catalog().databaseExists(table.substring(0, dot))) {
+      throw new UsageException("--output-table " + table + ": namespace " + table.substring(0, dot)
+          + " does not exist (CREATE NAMESPACE " + table.substring(0, dot) + " makes it)");
+    }
   }
 
   /** Writes the run's bins, then its metrics; each replaces the run's partition in one commit. */

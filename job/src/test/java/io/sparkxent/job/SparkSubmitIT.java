@@ -88,6 +88,38 @@ class SparkSubmitIT {
         .isEqualTo(metrics(dir.resolve("shaded-metrics")).get(0).<Double>getAs("loss_mean"));
   }
 
+  /**
+   * --output-table through spark-submit: an Iceberg table (its runtime on the classpath, a Hadoop
+   * catalog) and a session-catalog Parquet table hold the Parquet directory's rows bit for bit.
+   */
+  @Test
+  void catalogTablesHoldTheDirectorysBits() throws Exception {
+    String warehouse = dir.resolve("iceberg").toUri().toString();
+    spark().conf().set("spark.sql.catalog.submitted", "org.apache.iceberg.spark.SparkCatalog");
+    spark().conf().set("spark.sql.catalog.submitted.type", "hadoop");
+    spark().conf().set("spark.sql.catalog.submitted.warehouse", warehouse);
+    spark().sql("CREATE NAMESPACE IF NOT EXISTS submitted.evals");
+    Path output = dir.resolve("table-metrics");
+    Result iceberg = submit("local[2]", oneFile, output, "t1", "--conf", "spark.sql.catalog.ice=org.apache.iceberg.spark.SparkCatalog",
+        "--conf", "spark.sql.catalog.ice.type=hadoop", "--conf", "spark.sql.catalog.ice.warehouse=" + warehouse,
+        "--", "--output-table", "ice.evals.metrics");
+    assertThat(iceberg.code()).as(iceberg.log()).isZero();
+    Path sessionWarehouse = dir.resolve("session-warehouse");
+    Result session = submit("local[2]", oneFile, dir.resolve("table-metrics-2"), "t1",
+        "--conf", "spark.sql.warehouse.dir=" + sessionWarehouse.toUri(), "--", "--output-table", "default.xent_metrics");
+    assertThat(session.code()).as(session.log()).isZero();
+    String columns = "slice, model, rows, weight_sum, loss_sum, loss_mean, loss_stddev, ci95_low, ci95_high, label_mean,"
+        + " prediction_mean, normalized_entropy, calibration_ratio, ece, hex(loss_state)";
+    List<Row> fromDirectory = spark().read().parquet(output.resolve("run_id=t1").toString()).selectExpr(columns.split(", "))
+        .orderBy("slice", "model").collectAsList();
+    assertThat(fromDirectory).hasSize(4);
+    assertThat(spark().table("submitted.evals.metrics").where("run_id = 't1'").selectExpr(columns.split(", "))
+        .orderBy("slice", "model").collectAsList()).isEqualTo(fromDirectory);
+    // the session catalog of that JVM is gone with it (no Hive metastore here): its files remain
+    assertThat(spark().read().parquet(sessionWarehouse.resolve("xent_metrics").toString()).where("run_id = 't1'")
+        .selectExpr(columns.split(", ")).orderBy("slice", "model").collectAsList()).isEqualTo(fromDirectory);
+  }
+
   @Test
   void userMistakesExitTwoWithOneLineAndNoStackTrace() throws Exception {
     Result result = run("local[1]", "--input", oneFile.toString(), "--output", dir.resolve("never").toString(),
@@ -116,10 +148,15 @@ class SparkSubmitIT {
 
   private static Result submit(String master, Path input, Path output, String runId, String... sparkOptions)
       throws Exception {
-    List<String> args = new ArrayList<>(Arrays.asList(sparkOptions));
+    // options after a -- among the given ones are the job's
+    List<String> given = Arrays.asList(sparkOptions);
+    int separator = given.indexOf("--");
+    List<String> args = new ArrayList<>(separator < 0 ? given : given.subList(0, separator));
+    List<String> jobOptions = separator < 0 ? List.of() : given.subList(separator + 1, given.size());
     args.add("--");
     args.addAll(List.of("--input", input.toString(), "--output", output.toString(), "--label", "label",
         "--logit", "logit", "--weight", "weight", "--slice", "model", "--run-id", runId));
+    args.addAll(jobOptions);
     return run(master, args.toArray(new String[0]));
   }
 
