@@ -20,7 +20,7 @@ final class ReportCharts {
   private ReportCharts() {}
 
   /** Each slice's mean and 95% interval, worst first, with the overall mean as a reference line. */
-  static String dotAndWhisker(List<ReportData.Point> points, Double reference) {
+  static String dotAndWhisker(String slicing, List<ReportData.Point> points, Double reference) {
     List<ReportData.Point> drawn = points.stream().filter(point -> point.mean() != null).toList();
     if (drawn.isEmpty()) {
       return "<p class=\"empty\">No slice has a loss mean.</p>";
@@ -28,7 +28,7 @@ final class ReportCharts {
     Scale x = Scale.of(drawn.stream().flatMap(p -> java.util.stream.Stream.of(p.low(), p.high(), p.mean())).toList(), reference,
         LABEL_WIDTH + 10, WIDTH - 20);
     int height = TOP + drawn.size() * ROW + 10;
-    StringBuilder svg = open("dot-and-whisker", height);
+    StringBuilder svg = open("dot-and-whisker\" data-slicing=\"" + escape(slicing), height);
     axis(svg, x, height);
     for (int i = 0; i < drawn.size(); i++) {
       ReportData.Point point = drawn.get(i);

@@ -33,7 +33,7 @@ final class ReportPage {
       "svg .trend-point{fill:#3461c1}svg .diagonal{stroke:#bbb;stroke-dasharray:4 3}",
       "svg .calibration-bin{fill:#3461c1;opacity:.8}svg .bin-weight{fill:#dfe6f5}",
       ".trends{display:flex;flex-wrap:wrap;gap:12px}",
-      "table{border-collapse:collapse;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}",
+      ".scroll{overflow-x:auto}table{border-collapse:collapse;font-size:12px}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:right}",
       "th{cursor:pointer;background:#f5f6f9;position:sticky;top:0}th:first-child,td:first-child{text-align:left}",
       "tr.small td{color:#999}tr.failed td{background:#fdecea}");
   /** Sorts the table by a clicked header: numbers as numbers, NULL last; a second click reverses. */
@@ -85,7 +85,7 @@ final class ReportPage {
       page.append("<p class=\"note\">").append(slicing.worst().size() < slicing.total()
           ? "The " + slicing.worst().size() + " worst of " + slicing.total() + " slices" : "All " + slicing.total() + " slices")
           .append(", worst first, with 95% intervals; the dashed line is the overall mean; hollow dots are small slices.</p>");
-      page.append(ReportCharts.dotAndWhisker(slicing.worst(), data.overall.mean()));
+      page.append(ReportCharts.dotAndWhisker(slicing.name(), slicing.worst(), data.overall.mean()));
     }
     heading(page, "trend", "Trend over runs");
     page.append("<p class=\"note\">Loss mean per run with its 95% interval band, overall and for the largest slices ("
@@ -140,7 +140,7 @@ final class ReportPage {
   }
 
   private void table(StringBuilder page) {
-    page.append("<table class=\"sortable\" id=\"metrics-table\"><thead><tr><th>slice</th>");
+    page.append("<div class=\"scroll\"><table class=\"sortable\" id=\"metrics-table\"><thead><tr><th>slice</th>");
     List<String> columns = data.tableColumns.stream().filter(column -> !column.equals("slice")).toList();
     columns.forEach(column -> page.append("<th>").append(escape(column)).append("</th>"));
     page.append("</tr></thead><tbody>");
@@ -154,7 +154,7 @@ final class ReportPage {
       }
       page.append("</tr>");
     }
-    page.append("</tbody></table>");
+    page.append("</tbody></table></div>");
   }
 
   private static void heading(StringBuilder page, String id, String title) {
