@@ -26,6 +26,10 @@ import org.apache.spark.sql.Row;
  */
 final class CalibrationBins {
   static final String DIRECTORY = "_calibration";
+  /** The columns the report reads, for a run without bins. */
+  static final org.apache.spark.sql.types.StructType EMPTY_SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add("slice", "string").add("bin", "int").add("bin_low", "double").add("bin_high", "double").add("rows", "long")
+      .add("weight_sum", "double").add("mean_prediction", "double").add("mean_label", "double");
   private static final String GROUPING = "_xent_bin_grouping";
   private static final String BIN = "_xent_bin";
 

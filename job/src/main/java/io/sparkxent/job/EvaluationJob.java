@@ -87,6 +87,10 @@ public final class EvaluationJob {
     if (!submitted.contains("spark.log.level")) {
       builder.config("spark.log.level", "WARN");
     }
+    // the plans over many metric columns would otherwise print a warning about truncating their text
+    if (!submitted.contains("spark.sql.debug.maxToStringFields")) {
+      builder.config("spark.sql.debug.maxToStringFields", "1000");
+    }
     SparkSession spark = builder.getOrCreate();
     try {
       Result result = evaluate(spark, config.get());

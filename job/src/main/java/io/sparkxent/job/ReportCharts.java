@@ -94,8 +94,10 @@ final class ReportCharts {
           escape(point.runId()), point.mean(), point.low(), point.high(), x, y.at(point.mean()), escape(point.runId()), escape(tags),
           short4(point.mean()), short4(point.low()), short4(point.high())));
       if (points.size() <= 8 || i == 0 || i == points.size() - 1) {
-        svg.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>", x,
-            height - 30, escape(shorten(point.runId(), 18))));
+        // the first and last labels lean inwards: the chart's edges would cut them
+        String anchor = points.size() == 1 ? "middle" : i == 0 ? "start" : i == points.size() - 1 ? "end" : "middle";
+        svg.append(String.format(Locale.ROOT, "<text class=\"tick\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>", x,
+            height - 30, anchor, escape(shorten(point.runId(), 18))));
       }
     }
     return svg.append("</svg>").toString();
