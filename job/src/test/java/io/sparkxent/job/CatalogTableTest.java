@@ -36,6 +36,12 @@ class CatalogTableTest {
     spark().conf().set("spark.sql.catalog.ice.type", "hadoop");
     spark().conf().set("spark.sql.catalog.ice.warehouse", dir.resolve("iceberg").toUri().toString());
     spark().sql("CREATE NAMESPACE IF NOT EXISTS ice.evals");
+    data(dir);
+  }
+
+  /** The session catalog's database {@code evals} and the predictions, under {@code root}. */
+  static void data(Path root) {
+    dir = root;
     spark().sql("CREATE DATABASE IF NOT EXISTS evals LOCATION '" + dir.resolve("session-warehouse").toUri() + "'");
     predictions = dir.resolve("predictions");
     spark().sql("SELECT concat('m', CAST(id % 3 AS STRING)) AS model, IF(id % 2 = 0, 'DE', 'US') AS country,"
@@ -45,9 +51,13 @@ class CatalogTableTest {
     spark().sql("SELECT 'm0' AS model, 'DE' AS country, 2.0 AS label, 0.5 AS logit").write().parquet(invalid.toString());
   }
 
+  /** The USING of tables the scenario creates; empty: the catalog's default. */
+  static Optional<String> provider = Optional.empty();
+
   private static EvaluationJob.Result run(String table, String output, String runId, String... extra) {
     List<String> args = new ArrayList<>(List.of("--input", predictions.toString(), "--output-table", table,
         "--label", "label", "--logit", "logit", "--run-id", runId));
+    provider.ifPresent(using -> args.addAll(List.of("--output-table-provider", using)));
     if (output != null) {
       args.addAll(List.of("--output", dir.resolve(output).toString()));
     }
@@ -66,13 +76,22 @@ class CatalogTableTest {
         .collectAsList().stream().map(Row::toString).sorted().toList();
   }
 
+  /** The table's commits (Iceberg snapshots, Delta versions); -1 where a catalog keeps no history. */
   private static long commits(String table) {
-    return table.startsWith("ice.") ? spark().table(table + ".snapshots").count() : -1;
+    if (table.startsWith("ice.")) {
+      return spark().table(table + ".snapshots").count();
+    }
+    return provider.equals(Optional.of("delta")) ? spark().sql("DESCRIBE HISTORY " + table).count() : -1;
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"ice.evals.metrics", "spark_catalog.evals.metrics"})
   void createdAppendedReplacedEvolvedAndNeverHalfWritten(String table) {
+    scenario(table);
+  }
+
+  /** Create, append, replace in one commit, evolve, fail invisibly: each step against the directory. */
+  static void scenario(String table) {
     String name = table.startsWith("ice") ? "ice" : "session";
     // created on the first run, partitioned by run_id, the same bits as the directory
     EvaluationJob.Result first = run(table, name + "-dir", "r1", "--slice", "model");
