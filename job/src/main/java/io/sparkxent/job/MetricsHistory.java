@@ -50,7 +50,25 @@ abstract class MetricsHistory {
   abstract List<String> runIds();
 
   /** Every metrics row of the given runs, with {@code run_id}; columns a run lacks are NULL. */
-  abstract Dataset<Row> metrics(List<String> runIds);
+  Dataset<Row> metrics(List<String> runIds) {
+    return all().where(col("run_id").isin(runIds.toArray()));
+  }
+
+  private Dataset<Row> all;
+
+  /**
+   * Every published run, read once per history: the directory's read merges every footer (a Spark
+   * job), the filters on {@code run_id} prune to the runs asked for.
+   */
+  private Dataset<Row> all() {
+    if (all == null) {
+      all = readAll(runIds());
+    }
+    return all;
+  }
+
+  /** Every row of the given runs (all the published ones). */
+  abstract Dataset<Row> readAll(List<String> runIds);
 
   /** The calibration bins of one run. */
   abstract Dataset<Row> bins(String runId);
@@ -61,7 +79,7 @@ abstract class MetricsHistory {
   List<Run> runs() {
     if (runs == null) {
       List<String> ids = runIds();
-      runs = ids.isEmpty() ? List.of() : metrics(ids).where(col("slice").equalTo(SliceMetrics.OVERALL)).groupBy("run_id")
+      runs = ids.isEmpty() ? List.of() : all().where(col("slice").equalTo(SliceMetrics.OVERALL)).groupBy("run_id")
           .agg(max("evaluated_at").as("evaluated_at")).orderBy("evaluated_at", "run_id").collectAsList().stream()
           .map(row -> new Run(row.getString(0), row.getTimestamp(1))).toList();
     }
@@ -111,7 +129,7 @@ abstract class MetricsHistory {
     }
 
     @Override
-    Dataset<Row> metrics(List<String> runIds) {
+    Dataset<Row> readAll(List<String> runIds) {
       String[] paths = runIds.stream().map(id -> new Path(output, "run_id=" + id).toString()).toArray(String[]::new);
       // one read of every run (a union of hundreds of reads plans slowly); run_id comes from the
       // directory names, kept as text: "007" is a run id, not the number 7
@@ -167,8 +185,8 @@ abstract class MetricsHistory {
     }
 
     @Override
-    Dataset<Row> metrics(List<String> runIds) {
-      return spark.table(table).where(col("run_id").isin(runIds.toArray()));
+    Dataset<Row> readAll(List<String> runIds) {
+      return spark.table(table);
     }
 
     @Override

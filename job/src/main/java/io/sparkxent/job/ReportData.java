@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.lit;
 
 import io.sparkxent.spark.XentColumns;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class ReportData {
   static final int CHART_SLICES = 60;
-  static final int TABLE_ROWS = 2_000;
+  static final int TABLE_ROWS = 1_500;
   static final int TREND_SLICES = 4;
   /** The columns of the metrics table the charts and the table read; tags are found by elimination. */
   static final List<String> TABLE_COLUMNS = List.of("slice", "rows", "loss_mean", "ci95_low", "ci95_high",
@@ -74,11 +76,13 @@ final class ReportData {
    * @param run the run's metrics rows with {@code run_id}; {@code history} the published runs (the
    *     run itself among them or not); {@code baselineRun} the run to compare with
    */
-  ReportData(String runId, Dataset<Row> run, Dataset<Row> bins, MetricsHistory history, Optional<String> baselineRun,
+  ReportData(String runId, Dataset<Row> metrics, Dataset<Row> bins, MetricsHistory history, Optional<String> baselineRun,
       int runs) {
     this.runId = runId;
+    Dataset<Row> run = slim(metrics);
     StructType schema = run.schema();
-    List<Row> overallRows = run.where(col("slice").equalTo(SliceMetrics.OVERALL)).collectAsList();
+    RunRows rows = new RunRows(run);
+    List<Row> overallRows = rows.slicing(SliceMetrics.OVERALL);
     if (overallRows.isEmpty()) {
       throw new UsageException("run " + runId + " has no overall row: not a spark-xent metrics table");
     }
@@ -90,8 +94,7 @@ final class ReportData {
         tableColumns.add(name);
       }
     }
-    Map<String, Long> totals = new LinkedHashMap<>();
-    run.groupBy("slice").count().orderBy("slice").collectAsList().forEach(row -> totals.put(row.getString(0), row.getLong(1)));
+    Map<String, Long> totals = rows.totals();
     totals.keySet().stream().filter(name -> !name.equals(SliceMetrics.OVERALL))
         .forEach(slicing -> List.of(slicing.split(",")).forEach(column -> {
           if (!sliceColumns.contains(column)) {
@@ -106,13 +109,13 @@ final class ReportData {
         continue;
       }
       int inTable = (int) Math.min(Math.max(0, TABLE_ROWS - tableRows.size()), slicing.getValue());
-      List<Point> worst = run.where(col("slice").equalTo(slicing.getKey())).orderBy(col("loss_mean").desc_nulls_last())
-          .limit(Math.max(CHART_SLICES, inTable)).collectAsList().stream().map(row -> point(row, schema)).toList();
+      List<Point> worst = rows.top(slicing.getKey(), WORST, Math.max(CHART_SLICES, inTable)).stream()
+          .map(row -> point(row, schema)).toList();
       slicings.add(new Slicing(slicing.getKey(), slicing.getValue(), worst.subList(0, Math.min(CHART_SLICES, worst.size()))));
       tableRows.addAll(worst.subList(0, Math.min(inTable, worst.size())));
     }
-    trend(run, history, runs, schema);
-    baselineRun.ifPresent(baseline -> compare(run, history.metrics(List.of(baseline)), schema));
+    trend(rows, history, runs, schema);
+    baselineRun.ifPresent(baseline -> compare(rows, slim(history.metrics(List.of(baseline))), schema));
     for (Row row : bins.where(col("slice").equalTo(SliceMetrics.OVERALL)).orderBy("bin").collectAsList()) {
       StructType binSchema = row.schema();
       calibration.add(new Bin(((Number) row.getAs("bin")).intValue(), row.<Double>getAs("bin_low"), row.<Double>getAs("bin_high"),
@@ -122,19 +125,18 @@ final class ReportData {
   }
 
   /** The overall row and the largest slices of this run over the newest {@code runs} runs. */
-  private void trend(Dataset<Row> run, MetricsHistory history, int runs, StructType schema) {
+  private void trend(RunRows run, MetricsHistory history, int runs, StructType schema) {
     List<MetricsHistory.Run> published = new ArrayList<>(history.runs());
     published.removeIf(earlier -> earlier.id().equals(runId)); // this run's points come from this run
     List<String> earlier = published.subList(Math.max(0, published.size() - (runs - 1)), published.size())
         .stream().map(MetricsHistory.Run::id).toList();
-    List<Row> largest = run.where(col("slice").notEqual(SliceMetrics.OVERALL)).orderBy(col("rows").desc())
-        .limit(TREND_SLICES).collectAsList();
+    List<Row> largest = run.top(null, LARGEST, TREND_SLICES);
     List<Row> rows = new ArrayList<>();
     if (!earlier.isEmpty()) {
-      Dataset<Row> past = history.metrics(earlier);
+      Dataset<Row> past = slim(history.metrics(earlier));
       rows.addAll(past.where(wanted(largest, schema, List.of(past.columns()))).collectAsList());
     }
-    rows.addAll(run.where(wanted(largest, schema, List.of(run.columns()))).collectAsList());
+    rows.addAll(run.matching(largest, schema));
     rows.sort(java.util.Comparator.comparing((Row row) -> row.getTimestamp(row.fieldIndex("evaluated_at"))));
     Map<String, List<Point>> series = new LinkedHashMap<>();
     series.put(SliceMetrics.OVERALL, new ArrayList<>());
@@ -150,7 +152,30 @@ final class ReportData {
   }
 
   /** Per slicing, the slices whose mean moved most against the baseline run (a shuffled join). */
-  private void compare(Dataset<Row> run, Dataset<Row> baseline, StructType schema) {
+  private void compare(RunRows rows, Dataset<Row> baseline, StructType schema) {
+    List<Row> few = baseline.limit(TABLE_ROWS + 1).collectAsList();
+    if (rows.local != null && few.size() <= TABLE_ROWS) { // both runs in the driver already: join them here
+      Map<String, Row> before = new HashMap<>();
+      few.forEach(row -> before.put(RunReport.describe(row, row.schema()), row));
+      Map<String, List<Delta>> bySlicing = new LinkedHashMap<>();
+      bySlicing.put(SliceMetrics.OVERALL, new ArrayList<>());
+      slicings.forEach(slicing -> bySlicing.put(slicing.name(), new ArrayList<>()));
+      for (Row row : rows.local) {
+        Row then = before.get(RunReport.describe(row, schema));
+        if (then != null && row.getAs("loss_mean") != null && then.getAs("loss_mean") != null) {
+          bySlicing.get(row.<String>getAs("slice")).add(new Delta(row.getAs("slice"), RunReport.describe(row, schema),
+              row.getAs("loss_mean"), row.getAs("ci95_low"), row.getAs("ci95_high"), then.getAs("loss_mean"),
+              then.getAs("ci95_low"), then.getAs("ci95_high")));
+        }
+      }
+      bySlicing.forEach((slicing, found) -> {
+        separatedSlices += slicing.equals(SliceMetrics.OVERALL) ? 0 : found.stream().filter(Delta::separated).count();
+        found.sort(Comparator.comparingDouble((Delta delta) -> Math.abs(delta.mean() - delta.baseMean())).reversed());
+        deltas.addAll(found.subList(0, Math.min(CHART_SLICES, found.size())));
+      });
+      return;
+    }
+    Dataset<Row> run = rows.rows;
     List<Column> renamed = new ArrayList<>(List.of(col("slice").as("_b_slice"), col("loss_mean").as("_b_mean"),
         col("ci95_low").as("_b_low"), col("ci95_high").as("_b_high")));
     Column joined = run.col("slice").equalTo(col("_b_slice"));
@@ -168,8 +193,7 @@ final class ReportData {
     List<String> order = new ArrayList<>(List.of(SliceMetrics.OVERALL));
     slicings.forEach(slicing -> order.add(slicing.name()));
     for (String slicing : order) {
-      for (Row row : both.where(col("slice").equalTo(slicing)).orderBy(abs(col("loss_mean").minus(col("_b_mean"))).desc())
-          .limit(CHART_SLICES).collectAsList()) {
+      for (Row row : top(both.where(col("slice").equalTo(slicing)), abs(col("loss_mean").minus(col("_b_mean"))).desc(), CHART_SLICES)) {
         deltas.add(new Delta(slicing, RunReport.describe(row, row.schema()), row.<Double>getAs("loss_mean"),
             row.<Double>getAs("ci95_low"), row.<Double>getAs("ci95_high"), row.<Double>getAs("_b_mean"),
             row.<Double>getAs("_b_low"), row.<Double>getAs("_b_high")));
@@ -196,6 +220,88 @@ final class ReportData {
       same = same.and(XentColumns.column(column).cast("string").eqNullSafe(lit(value == null ? null : value.toString())));
     }
     return same;
+  }
+
+  /** An order both on the executors and in the driver. */
+  private record Order(Column column, Comparator<Row> comparator) {}
+
+  private static final Order WORST = new Order(col("loss_mean").desc_nulls_last(),
+      Comparator.comparing((Row row) -> row.<Double>getAs("loss_mean"), Comparator.nullsLast(Comparator.reverseOrder())));
+  private static final Order LARGEST = new Order(col("rows").desc(),
+      Comparator.comparing((Row row) -> ((Number) row.getAs("rows")).longValue(), Comparator.reverseOrder()));
+
+  /**
+   * The run's rows: collected once when there are at most {@link #TABLE_ROWS} (every question below
+   * then answered in the driver, not by a Spark job each), else queried on the executors.
+   */
+  private static final class RunRows {
+    final Dataset<Row> rows;
+    final List<Row> local;
+
+    RunRows(Dataset<Row> rows) {
+      this.rows = rows;
+      List<Row> first = rows.limit(TABLE_ROWS + 1).collectAsList();
+      this.local = first.size() <= TABLE_ROWS ? first : null;
+    }
+
+    /** Every row of one slicing (used for the overall row). */
+    List<Row> slicing(String slicing) {
+      return local != null ? local.stream().filter(row -> row.getAs("slice").equals(slicing)).toList()
+          : rows.where(col("slice").equalTo(slicing)).collectAsList();
+    }
+
+    /** Rows per slicing, by name. */
+    Map<String, Long> totals() {
+      Map<String, Long> totals = new java.util.TreeMap<>();
+      if (local != null) {
+        local.forEach(row -> totals.merge(row.getAs("slice"), 1L, Long::sum));
+      } else {
+        rows.groupBy("slice").count().collectAsList().forEach(row -> totals.put(row.getString(0), row.getLong(1)));
+      }
+      return totals;
+    }
+
+    /** The first {@code k} rows of a slicing (null: of every slicing but overall) in {@code order}. */
+    List<Row> top(String slicing, Order order, int k) {
+      if (local != null) {
+        return local.stream().filter(row -> slicing == null ? !row.getAs("slice").equals(SliceMetrics.OVERALL)
+            : row.getAs("slice").equals(slicing)).sorted(order.comparator()).limit(k).toList();
+      }
+      Column which = slicing == null ? col("slice").notEqual(SliceMetrics.OVERALL) : col("slice").equalTo(slicing);
+      return ReportData.top(rows.where(which), order.column(), k);
+    }
+
+    /** The overall row and the rows of the given slices. */
+    List<Row> matching(List<Row> slices, StructType schema) {
+      if (local != null) {
+        java.util.Set<String> labels = new java.util.HashSet<>(List.of(SliceMetrics.OVERALL));
+        slices.forEach(slice -> labels.add(RunReport.describe(slice, schema)));
+        return local.stream().filter(row -> labels.contains(RunReport.describe(row, schema))).toList();
+      }
+      return rows.where(wanted(slices, schema, List.of(rows.columns()))).collectAsList();
+    }
+  }
+
+  /**
+   * The first {@code k} rows in {@code order}. The top-k's last step runs on an executor: collected
+   * directly, every partition would send its own k rows to the driver (k times the partitions).
+   */
+  private static List<Row> top(Dataset<Row> rows, Column order, int k) {
+    return rows.orderBy(order).limit(k).repartition(1).sortWithinPartitions(order).collectAsList();
+  }
+
+  /**
+   * Only the columns the report shows, slice columns and tags (the driver collects up to {@link
+   * #TABLE_ROWS} rows: without the state and the comparison columns they stay small).
+   */
+  private static Dataset<Row> slim(Dataset<Row> rows) {
+    List<Column> kept = new ArrayList<>();
+    for (String name : rows.columns()) {
+      if (name.equals("run_id") || POINT_COLUMNS.contains(name) || !SliceMetrics.JOB_COLUMNS.contains(name)) {
+        kept.add(col(XentColumns.quoted(name)));
+      }
+    }
+    return rows.select(kept.toArray(new Column[0]));
   }
 
   /** Tag columns: those that are neither the job's columns nor a slicing's. */

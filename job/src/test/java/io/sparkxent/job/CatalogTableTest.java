@@ -87,6 +87,9 @@ class CatalogTableTest {
   @ParameterizedTest
   @ValueSource(strings = {"ice.evals.metrics", "spark_catalog.evals.metrics"})
   void createdAppendedReplacedEvolvedAndNeverHalfWritten(String table) {
+    if (table.startsWith("spark_catalog")) {
+      TestLines.assumeThorough(); // one 3.5 and one 4.x line: Spark's V1 table writes differ between them
+    }
     scenario(table);
   }
 
@@ -171,6 +174,12 @@ class CatalogTableTest {
     assertThat(result.location).isEqualTo("ice.evals.only_table");
     assertThat(result.table(spark()).count()).isEqualTo(1);
     assertThat(Files.readString(report)).contains("spark-xent run r1");
+    // the report mode rebuilds it from the table and its bins table (no predictions read)
+    run("ice.evals.only_table", null, "r2", "--staging-dir", staging.toString());
+    Path rebuilt = dir.resolve("rebuilt.html");
+    assertThat(ReportJob.run(new String[] {"--output-table", "ice.evals.only_table", "--report", rebuilt.toString()})).isZero();
+    assertThat(Files.readString(rebuilt)).contains("spark-xent run r2").contains("against run r1")
+        .contains("data-runs=\"2\"").contains("class=\"mark calibration-bin\"");
     try (var left = Files.walk(staging)) {
       assertThat(left.filter(Files::isRegularFile).toList()).isEmpty();
     }

@@ -72,4 +72,33 @@ class JobConfigTest {
     assertThatThrownBy(() -> JobConfig.from(Map.of("input", "i", "output", "o", "label", "y", "logit", "x", "run-id", "a/b")))
         .hasMessageContaining("--run-id a/b may use only");
   }
+
+  @Test
+  void aCatalogTableMayStandInForTheDirectory() {
+    JobConfig tableOnly = JobConfig.from(Map.of("input", "i", "output-table", "lake.evals.metrics", "label", "y", "logit", "x"));
+    assertThat(tableOnly.output()).isEmpty();
+    assertThat(tableOnly.outputTable()).contains("lake.evals.metrics");
+    assertThat(tableOnly.reportRuns()).isEqualTo(30);
+    JobConfig both = JobConfig.parse(new String[] {"--input", "i", "--output", "o", "--output-table", "metrics", "--label", "y",
+        "--logit", "x", "--output-table-provider", "delta", "--report", "r.html", "--report-runs", "7"}).orElseThrow();
+    assertThat(both.output()).contains("o");
+    assertThat(both.tableProvider()).contains("delta");
+    assertThat(both.report()).contains("r.html");
+    assertThat(both.reportRuns()).isEqualTo(7);
+    assertThatThrownBy(() -> JobConfig.from(Map.of("input", "i", "label", "y", "logit", "x")))
+        .hasMessage("--output DIR or --output-table CATALOG.DB.TABLE (or both) is required; see --help");
+    assertThatThrownBy(() -> JobConfig.from(Map.of("input", "i", "output-table", "a.b.c.d", "label", "y", "logit", "x")))
+        .hasMessage("--output-table a.b.c.d is not [CATALOG.][DB.]TABLE of plain names (letters, digits, _)");
+    assertThatThrownBy(() -> JobConfig.from(Map.of("input", "i", "output", "o", "label", "y", "logit", "x", "report-runs", "0")))
+        .hasMessage("--report-runs 0 is not a whole number from 1 to 1000");
+    assertThat(Help.TEXT).contains("--output-table TABLE", "--output-table-provider", "--staging-dir", "--report FILE",
+        "--report-runs N", "_report.html");
+  }
+
+  @Test
+  void theReportModeRefusesWhatItCannotDo() {
+    assertThat(ReportJob.run(new String[] {"--output", "o", "--output-table", "t"})).isEqualTo(EvaluationJob.USAGE);
+    assertThat(ReportJob.run(new String[] {"--output-table", "t"})).isEqualTo(EvaluationJob.USAGE);
+    assertThat(ReportJob.run(new String[] {"--output", "o", "--label", "y"})).isEqualTo(EvaluationJob.USAGE);
+  }
 }
