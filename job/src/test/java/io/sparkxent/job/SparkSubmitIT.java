@@ -94,7 +94,7 @@ class SparkSubmitIT {
    */
   @Test
   void catalogTablesHoldTheDirectorysBits() throws Exception {
-    TestLines.assumeThorough(); // every line's Iceberg runtime is tested in-process by CatalogTableTest
+    TestLines.assumeDefaultLine(); // every line's Iceberg runtime and both V1 writes are tested in-process by CatalogTableTest
     String warehouse = dir.resolve("iceberg").toUri().toString();
     spark().conf().set("spark.sql.catalog.submitted", "org.apache.iceberg.spark.SparkCatalog");
     spark().conf().set("spark.sql.catalog.submitted.type", "hadoop");

@@ -87,7 +87,7 @@ class StandaloneClusterIT {
   @Test
   @Order(2)
   void anExecutorKilledMidRunChangesNoBit() throws Exception {
-    TestLines.assumeThorough();
+    TestLines.assumeDefaultLine();
     // enough tasks (48 files, one task each) that a kill lands while the job runs
     spark().sql(QUERY.replace("ROWS", "1000000")).repartition(48).write().parquet(large.toString());
     undisturbed = dir.resolve("undisturbed");
@@ -118,11 +118,11 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Runs the large input and kills once the scan has finished some of its tasks (on the lines of
-   * {@link TestLines}: the recovery is Spark's scheduler, the bits our aggregates').
+   * Runs the large input and kills once the scan has finished some of its tasks (on the default
+   * line, {@link TestLines}: the recovery is Spark's scheduler, the bits our aggregates').
    */
   private static Result submitAndKill(Path output, java.util.concurrent.Callable<String> kill) throws Exception {
-    TestLines.assumeThorough();
+    TestLines.assumeDefaultLine();
     SparkSubmitProcess job = SparkSubmitProcess.start(dir, SparkSubmitProcess.JAR, master(), true,
         withJobArgs(large, output, "disturbed", "--executor-memory", "512m", ONE_FILE_PER_TASK[0], ONE_FILE_PER_TASK[1]));
     String killed = null;
