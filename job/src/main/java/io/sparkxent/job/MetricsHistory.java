@@ -146,19 +146,12 @@ abstract class MetricsHistory {
 
     @Override
     Dataset<Row> bins(String runId) {
-      // the files by name: Spark ignores (and warns about) a directory it is given whose name starts with _
       Path bins = new Path(new Path(output, "run_id=" + runId), CalibrationBins.DIRECTORY);
-      try {
-        FileSystem fs = bins.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        String[] files = fs.exists(bins) ? Arrays.stream(fs.listStatus(bins, path -> path.getName().startsWith("part-")))
-            .map(status -> status.getPath().toString()).sorted().toArray(String[]::new) : new String[0];
-        if (files.length == 0) { // a run from before the bins, or with no rows
-          return spark.createDataFrame(List.of(), CalibrationBins.EMPTY_SCHEMA);
-        }
-        return spark.read().option("header", "true").option("inferSchema", "true").format(format).load(files);
-      } catch (IOException e) {
-        throw new RunPublisher.OutputException("cannot read " + bins + ": " + e.getMessage(), e);
+      String[] files = MetricsTable.dataFiles(spark, bins);
+      if (files.length == 0) { // a run from before the bins, or with no rows
+        return spark.createDataFrame(List.of(), CalibrationBins.EMPTY_SCHEMA);
       }
+      return spark.read().option("header", "true").option("inferSchema", "true").format(format).load(files);
     }
   }
 

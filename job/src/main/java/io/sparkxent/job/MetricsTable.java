@@ -55,18 +55,28 @@ final class MetricsTable {
 
   /** The rows written, read back (on the executors, for further queries). */
   Dataset<Row> rows() {
-    // the files, named one by one: Spark warns about a hidden (dot) directory it is given, and
-    // about a glob it takes for a streaming sink's directory
+    String[] files = dataFiles(spark, location);
+    if (files.length == 0) {
+      return spark.createDataFrame(List.of(), schema);
+    }
+    return spark.read().schema(schema).option("header", "true").format(format).load(files);
+  }
+
+  /**
+   * The data files of a directory Spark wrote, by name, sorted; none if it does not exist. Named
+   * one by one: Spark warns about (or ignores) a directory it is given whose name starts with a dot
+   * or an underscore, and takes a glob for a streaming sink's directory.
+   */
+  static String[] dataFiles(SparkSession spark, Path location) {
     try {
       org.apache.hadoop.fs.FileSystem fs = location.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      String[] files = java.util.Arrays.stream(fs.listStatus(location, path -> path.getName().startsWith("part-")))
-          .map(status -> status.getPath().toString()).sorted().toArray(String[]::new);
-      if (files.length == 0) {
-        return spark.createDataFrame(List.of(), schema);
+      if (!fs.exists(location)) {
+        return new String[0];
       }
-      return spark.read().schema(schema).option("header", "true").format(format).load(files);
+      return java.util.Arrays.stream(fs.listStatus(location, path -> path.getName().startsWith("part-")))
+          .map(status -> status.getPath().toString()).sorted().toArray(String[]::new);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read back " + location, e);
+      throw new java.io.UncheckedIOException("cannot list " + location, e);
     }
   }
 
