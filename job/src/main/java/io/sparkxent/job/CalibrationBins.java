@@ -31,7 +31,7 @@ final class CalibrationBins {
       .add("slice", "string").add("bin", "int").add("bin_low", "double").add("bin_high", "double").add("rows", "long")
       .add("weight_sum", "double").add("mean_prediction", "double").add("mean_label", "double");
   private static final String GROUPING = "_xent_bin_grouping";
-  private static final String BIN = "_xent_bin";
+  private static final String BIN = SliceMetrics.BIN;
 
   private final int bins;
   private final SliceMetrics metrics;
@@ -41,10 +41,29 @@ final class CalibrationBins {
     this.metrics = metrics;
   }
 
+  /** A row's bin, {@code min(floor(p * N), N - 1)}; NULL without a prediction to bin (invalid rows). */
+  Column bin() {
+    return least(floor(col("_xent_cal_prediction").multiply(bins)), lit(bins - 1)).cast("int");
+  }
+
   /** The bins table of the scored rows (valid rows only), one GROUPING SETS query of our aggregates. */
   Dataset<Row> table(Dataset<Row> scored, Timestamp evaluatedAt, String runId) {
-    Dataset<Row> binned = scored.where(col("_xent_cal_prediction").isNotNull())
-        .withColumn(BIN, least(floor(col("_xent_cal_prediction").multiply(bins)), lit(bins - 1)).cast("int"));
+    Dataset<Row> binned = scored.where(col("_xent_cal_prediction").isNotNull()).withColumn(BIN, bin());
+    return table(binned, evaluatedAt, runId, metrics.weighted("loss_state", col("_xent_cal_prediction")),
+        metrics.weighted("loss_mean", col("_xent_cal_label")));
+  }
+
+  /**
+   * The bins table merged from {@link SliceMetrics#finestStates} (binary and multi-label runs, whose
+   * binned prediction and label are the metrics' own): the same rows as {@link #table}, bit for bit.
+   */
+  Dataset<Row> fromStates(Dataset<Row> finest, Timestamp evaluatedAt, String runId) {
+    return table(finest.where(col(BIN).isNotNull()), evaluatedAt, runId, SliceMetrics.merged(SliceMetrics.predictionState()),
+        call_function("loss_state_stats", SliceMetrics.merged(SliceMetrics.labelState())).getField("mean"));
+  }
+
+  private Dataset<Row> table(Dataset<Row> binned, Timestamp evaluatedAt, String runId, Column predictionState,
+      Column labelMean) {
     List<Column> keys = new ArrayList<>();
     metrics.sliceColumns().forEach(column -> keys.add(XentColumns.column(column)));
     keys.add(col(BIN));
@@ -57,8 +76,8 @@ final class CalibrationBins {
     }
     List<Column> aggregates = List.of(
         grouping_id(keys.toArray(new Column[0])).as(GROUPING),
-        metrics.weighted("loss_state", col("_xent_cal_prediction")).as("_xent_p_state"),
-        metrics.weighted("loss_mean", col("_xent_cal_label")).as("_xent_y_mean"));
+        predictionState.as("_xent_p_state"),
+        labelMean.as("_xent_y_mean"));
     Dataset<Row> grouped = SliceGrouping.aggregate(binned, sets, keys, aggregates);
     Column stats = call_function("loss_state_stats", col("_xent_p_state"));
     List<Column> columns = new ArrayList<>(List.of(lit(runId).as("run_id"), lit(evaluatedAt).as("evaluated_at")));

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
@@ -53,6 +55,8 @@ public final class EvaluationJob {
   public static final int CONCURRENT_RUN = 5;
 
   private static final int GATE_FAILURES_SHOWN = 20;
+  /** Staging's directory of the finest-grain states, deleted before the run is published. */
+  private static final String STATES_DIRECTORY = "_states";
 
   private EvaluationJob() {}
 
@@ -195,29 +199,43 @@ public final class EvaluationJob {
     Dataset<Row> scored = score(input, config, columns, loss);
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
     CalibrationBins calibration = new CalibrationBins(config.calibrationBins(), metrics);
-    Dataset<Row> binsTable = calibration.table(scored, evaluatedAt, config.runId());
-    Dataset<Row> sliced = metrics.table(metrics.aggregate(scored), evaluatedAt, loss.lossLabel());
+    // Binary and multi-label runs scan once, to exact states at the finest grain (every slice
+    // column and the calibration bin), written to staging; the bins and every slicing merge them.
+    // The finest grain never has more rows than the input, and Spark's Expand route (categorical
+    // runs: their class entropy has no mergeable state) feeds each row once per grouping set, twice.
+    boolean finest = metrics.mergeable();
+    Function<Dataset<Row>, Dataset<Row>> binsOf = source -> finest ? calibration.fromStates(source, evaluatedAt, config.runId())
+        : calibration.table(source, evaluatedAt, config.runId());
+    Function<Dataset<Row>, Dataset<Row>> slicedOf = source ->
+        metrics.table(finest ? metrics.merge(source) : metrics.aggregate(source), evaluatedAt, loss.lossLabel());
+    Dataset<Row> unscanned = finest ? metrics.finestStates(scored, calibration.bin()) : scored;
+    Dataset<Row> binsTable = binsOf.apply(unscanned);
     java.util.Optional<RunComparison> earlierRun = config.baselineRun().map(run -> RunComparison.of(spark, config, run));
     Gates gates = Gates.of(config);
-    java.util.function.Function<Dataset<Row>, Dataset<Row>> finish = writtenBins -> {
-      Dataset<Row> withEce = calibration.withEce(sliced, writtenBins);
+    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> finish = (source, writtenBins) -> {
+      Dataset<Row> withEce = calibration.withEce(slicedOf.apply(source), writtenBins);
       return gates.apply(earlierRun.map(run -> run.apply(spark, withEce, metrics.sliceColumns())).orElse(withEce));
     };
     // analysed over no bins, before any data is read: a bad gate or a table that cannot take the
     // run's columns is a usage error here
-    StructType analysed = finish.apply(spark.createDataFrame(List.of(), binsTable.schema())).schema();
+    StructType analysed = finish.apply(unscanned, spark.createDataFrame(List.of(), binsTable.schema())).schema();
     config.outputTable().ifPresent(name -> {
       CatalogTables.check(spark, name, withRunId(spark, analysed, config.runId()).schema());
       CatalogTables.check(spark, CatalogTables.binsTable(name), binsTable.schema());
     });
     MetricsHistory history = MetricsHistory.of(spark, config);
+    Path statesDirectory = new Path(metricsOutput.staging(), STATES_DIRECTORY);
+    // the scan: the finest states into staging (the executors write them; the driver holds none)
+    Dataset<Row> source = finest ? InputReader.readingInput(
+        () -> MetricsTable.write(spark, unscanned, "parquet", statesDirectory)).rows() : scored;
     // the calibration bins first, into the staging's _calibration/: the metrics read ece from them
-    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, binsTable, config.format(),
+    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, binsOf.apply(source), config.format(),
         new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY)));
-    Dataset<Row> table = finish.apply(bins.rows());
-    // a second scan: the executors aggregate and write the slices into staging; the driver reads
-    // back only the overall row, the worst slices and a count
+    Dataset<Row> table = finish.apply(source, bins.rows());
+    // the executors aggregate and write the slices into staging (Expand route: a second scan); the
+    // driver reads back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
+    delete(spark, statesDirectory);
     Row overall = written.overall().orElseGet(() -> written.append(
         metrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
     long skipped = overall.getLong(written.schema().fieldIndex("skipped_rows"));
@@ -337,6 +355,15 @@ public final class EvaluationJob {
           .parquet(output.staging().toString());
       return null;
     });
+  }
+
+  /** A directory of staging that must not be published (the finest states once merged). */
+  private static void delete(SparkSession spark, Path directory) {
+    try {
+      directory.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(directory, true);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot delete " + directory, e);
+    }
   }
 
   private static void writeText(SparkSession spark, Path file, String text) {

@@ -102,52 +102,136 @@ final class SliceMetrics {
     return exact(function, value);
   }
 
+  /** What a metric needs from the rows: a whole state (spread), a mean, or a count of non-NULL values. */
+  private enum Kind { STATE, MEAN, COUNT }
+
+  /** One aggregated column: its name, what it is, the per-row value it reduces. */
+  private record Measure(String name, Kind kind, Column value) {}
+
+  /** Every aggregated column but the categorical runs' class entropy (which has no mergeable state). */
+  private List<Measure> measures() {
+    List<Measure> measures = new ArrayList<>(List.of(
+        new Measure(STATE, Kind.STATE, col("_xent_loss")),
+        new Measure(LABEL_MEAN, Kind.MEAN, col("_xent_label_value")),
+        new Measure(PREDICTION_MEAN, Kind.MEAN, col("_xent_prediction_value")),
+        new Measure(SKIPPED, Kind.COUNT, when(col("_xent_invalid").isNotNull(), lit(0d)))));
+    if (loss.binaryScalar()) {
+      measures.add(new Measure(LABEL_REST, Kind.MEAN, col("_xent_label_rest")));
+    }
+    if (ignoring) {
+      measures.add(new Measure(IGNORED, Kind.COUNT, when(col("_xent_ignored"), lit(0d))));
+    }
+    if (compared) {
+      measures.add(new Measure(BASELINE_MEAN, Kind.MEAN, col("_xent_baseline_loss")));
+      measures.add(new Measure(DELTA_STATE, Kind.STATE, col("_xent_delta")));
+      Column better = when(col("_xent_delta").lt(0), lit(1d)).when(col("_xent_delta").isNotNull(), lit(0d));
+      measures.add(new Measure(BETTER, Kind.MEAN, better));
+    }
+    if (loss.categorical()) {
+      measures.add(new Measure(CONFIDENCE, Kind.MEAN, col("_xent_confidence")));
+      measures.add(new Measure(CORRECT, Kind.MEAN, col("_xent_correct")));
+    }
+    return measures;
+  }
+
+  /**
+   * Whether every metric can be merged from exact states at the finest grain ({@link
+   * #finestStates}): all runs but the categorical ones, whose class entropy needs the per-class
+   * sums of each slice.
+   */
+  boolean mergeable() {
+    return !loss.categorical();
+  }
+
   /**
    * The aggregation over scored rows with columns {@code _xent_loss}, {@code _xent_label_value},
    * {@code _xent_prediction_value}, {@code _xent_invalid} and the slice columns: one row per slice
-   * value of each slicing and the overall row, with the grouping id saying which.
+   * value of each slicing and the overall row, with the grouping id saying which. Spark's Expand
+   * feeds every row once per grouping set; {@link #merge} of {@link #finestStates} does not.
    */
   Dataset<Row> aggregate(Dataset<Row> scored) {
-    List<Column> aggregates = new ArrayList<>(List.of(
-        exact("loss_state", col("_xent_loss")).as(STATE),
-        exact("loss_mean", col("_xent_label_value")).as(LABEL_MEAN),
-        exact("loss_mean", col("_xent_prediction_value")).as(PREDICTION_MEAN),
+    List<Column> aggregates = new ArrayList<>();
+    for (Measure measure : measures()) {
+      aggregates.add((switch (measure.kind()) {
+        case STATE -> exact("loss_state", measure.value());
+        case MEAN -> exact("loss_mean", measure.value());
         // a count through our aggregate rather than count_if: a query made only of ours runs in
         // our exact aggregation operators (see ExactAggregateStrategy), any other in Spark's
-        call_function("loss_stats", when(col("_xent_invalid").isNotNull(), lit(0d))).getField("rows").as(SKIPPED)));
-    if (loss.binaryScalar()) {
-      aggregates.add(exact("loss_mean", col("_xent_label_rest")).as(LABEL_REST));
-    }
-    if (ignoring) {
-      aggregates.add(call_function("loss_stats", when(col("_xent_ignored"), lit(0d))).getField("rows").as(IGNORED));
-    }
-    if (compared) {
-      aggregates.add(exact("loss_mean", col("_xent_baseline_loss")).as(BASELINE_MEAN));
-      aggregates.add(exact("loss_state", col("_xent_delta")).as(DELTA_STATE));
-      Column better = when(col("_xent_delta").lt(0), lit(1d)).when(col("_xent_delta").isNotNull(), lit(0d));
-      aggregates.add(exact("loss_mean", better).as(BETTER));
+        case COUNT -> call_function("loss_stats", measure.value()).getField("rows");
+      }).as(measure.name()));
     }
     if (loss.categorical()) {
-      aggregates.add(exact("loss_mean", col("_xent_confidence")).as(CONFIDENCE));
-      aggregates.add(exact("loss_mean", col("_xent_correct")).as(CORRECT));
       // not one of the loss aggregates: a categorical run leaves our exact operators for Spark's
       Column validLabel = col("_xent_valid_label");
       aggregates.add(loss.classEntropy(validLabel, weighted ? java.util.Optional.of(col(LossSpec.WEIGHT))
           : java.util.Optional.empty()).as(ENTROPY));
     }
+    return groupingSets(scored, aggregates);
+  }
+
+  /**
+   * One pass over the scored rows: an exact state of every measure per value of the finest grain,
+   * all the slice columns and {@code bin} (the calibration bin, NULL for rows without a prediction
+   * to bin). Every slicing, the overall row and every calibration bin is a merge of these states,
+   * with the bits of a scan of their rows, since exact states merge without error in any order.
+   */
+  Dataset<Row> finestStates(Dataset<Row> scored, Column bin) {
+    List<Column> keys = new ArrayList<>(sliceColumns.stream().map(XentColumns::column).toList());
+    keys.add(bin.as(BIN));
+    List<Column> states = new ArrayList<>();
+    for (Measure measure : measures()) {
+      states.add((measure.kind() == Kind.COUNT ? call_function("loss_state", measure.value())
+          : exact("loss_state", measure.value())).as(measure.name()));
+    }
+    return scored.groupBy(keys.toArray(new Column[0]))
+        .agg(states.get(0), states.subList(1, states.size()).toArray(new Column[0]));
+  }
+
+  /** {@link #aggregate}'s columns, merged from {@link #finestStates}: the same values, bit for bit. */
+  Dataset<Row> merge(Dataset<Row> finest) {
+    List<Column> aggregates = new ArrayList<>();
+    for (Measure measure : measures()) {
+      Column merged = merged(measure.name());
+      aggregates.add((switch (measure.kind()) {
+        case STATE -> merged;
+        case MEAN -> call_function("loss_state_stats", merged).getField("mean");
+        case COUNT -> call_function("loss_state_stats", merged).getField("rows");
+      }).as(measure.name()));
+    }
+    return groupingSets(finest, aggregates);
+  }
+
+  /** The merge of a finest-grain state column; no rows merge to the empty state, as a scan of none. */
+  static Column merged(String state) {
+    return call_function("loss_merge", col(state));
+  }
+
+  /** The finest grain's calibration bin column. */
+  static final String BIN = "_xent_bin";
+
+  /** The prediction and label states of the calibration bins in {@link #finestStates}. */
+  static String predictionState() {
+    return PREDICTION_MEAN;
+  }
+
+  static String labelState() {
+    return LABEL_MEAN;
+  }
+
+  private Column exact(String function, Column value) {
+    return weighted ? call_function(function, value, col(LossSpec.WEIGHT)) : call_function(function, value);
+  }
+
+  private Dataset<Row> groupingSets(Dataset<Row> rows, List<Column> aggregates) {
     if (sliceColumns.isEmpty()) {
       aggregates.add(0, lit(0L).as(GROUPING));
-      return scored.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
+      return rows.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]));
     }
     aggregates.add(0, grouping_id(sliceColumns.stream().map(XentColumns::column).toArray(Column[]::new)).as(GROUPING));
     List<List<Column>> sets = new ArrayList<>();
     sets.add(List.of());
     slices.forEach(slice -> sets.add(slice.stream().map(XentColumns::column).toList()));
-    return SliceGrouping.aggregate(scored, sets, sliceColumns.stream().map(XentColumns::column).toList(), aggregates);
-  }
-
-  private Column exact(String function, Column value) {
-    return weighted ? call_function(function, value, col(LossSpec.WEIGHT)) : call_function(function, value);
+    return SliceGrouping.aggregate(rows, sets, sliceColumns.stream().map(XentColumns::column).toList(), aggregates);
   }
 
   /**
