@@ -6,18 +6,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -199,43 +194,41 @@ public final class EvaluationJob {
     Dataset<Row> scored = score(input, config, columns, loss);
     Timestamp evaluatedAt = Timestamp.from(Instant.now());
     CalibrationBins calibration = new CalibrationBins(config.calibrationBins(), metrics);
-    // Binary and multi-label runs scan once, to exact states at the finest grain (every slice
-    // column and the calibration bin), written to staging; the bins and every slicing merge them.
-    // The finest grain never has more rows than the input, and Spark's Expand route (categorical
-    // runs: their class entropy has no mergeable state) feeds each row once per grouping set, twice.
-    boolean finest = metrics.mergeable();
-    Function<Dataset<Row>, Dataset<Row>> binsOf = source -> finest ? calibration.fromStates(source, evaluatedAt, config.runId())
-        : calibration.table(source, evaluatedAt, config.runId());
-    Function<Dataset<Row>, Dataset<Row>> slicedOf = source ->
-        metrics.table(finest ? metrics.merge(source) : metrics.aggregate(source), evaluatedAt, loss.lossLabel());
-    Dataset<Row> unscanned = finest ? metrics.finestStates(scored, calibration.bin()) : scored;
-    Dataset<Row> binsTable = binsOf.apply(unscanned);
+    // both routes make tables of the same columns: the Expand route's plans, analysed, stand for either
+    FinestGrain.Route expand = new FinestGrain.Route(false, metrics, calibration, evaluatedAt, config.runId(),
+        loss.lossLabel());
+    Dataset<Row> binsTable = expand.bins(scored);
     java.util.Optional<RunComparison> earlierRun = config.baselineRun().map(run -> RunComparison.of(spark, config, run));
     Gates gates = Gates.of(config);
-    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> finish = (source, writtenBins) -> {
-      Dataset<Row> withEce = calibration.withEce(slicedOf.apply(source), writtenBins);
+    BiFunction<Dataset<Row>, Dataset<Row>, Dataset<Row>> finish = (sliced, writtenBins) -> {
+      Dataset<Row> withEce = calibration.withEce(sliced, writtenBins);
       return gates.apply(earlierRun.map(run -> run.apply(spark, withEce, metrics.sliceColumns())).orElse(withEce));
     };
     // analysed over no bins, before any data is read: a bad gate or a table that cannot take the
     // run's columns is a usage error here
-    StructType analysed = finish.apply(unscanned, spark.createDataFrame(List.of(), binsTable.schema())).schema();
+    StructType analysed = finish.apply(expand.sliced(scored), spark.createDataFrame(List.of(), binsTable.schema())).schema();
     config.outputTable().ifPresent(name -> {
       CatalogTables.check(spark, name, withRunId(spark, analysed, config.runId()).schema());
       CatalogTables.check(spark, CatalogTables.binsTable(name), binsTable.schema());
     });
     MetricsHistory history = MetricsHistory.of(spark, config);
+    // Binary and multi-label runs with fewer finest values than rows scan once, to exact states per
+    // value of every slice column and the calibration bin, written to staging by the executors;
+    // the bins and every slicing merge them. Otherwise Spark's Expand feeds each row once per
+    // grouping set, in two scans (FinestGrain says which, from the first rows).
+    FinestGrain.Route route = InputReader.readingInput(() -> FinestGrain.chosen(config, metrics, scored, calibration.bin()))
+        ? new FinestGrain.Route(true, metrics, calibration, evaluatedAt, config.runId(), loss.lossLabel()) : expand;
     Path statesDirectory = new Path(metricsOutput.staging(), STATES_DIRECTORY);
-    // the scan: the finest states into staging (the executors write them; the driver holds none)
-    Dataset<Row> source = finest ? InputReader.readingInput(
-        () -> MetricsTable.write(spark, unscanned, "parquet", statesDirectory)).rows() : scored;
+    Dataset<Row> source = route.finest() ? InputReader.readingInput(
+        () -> MetricsTable.write(spark, route.scan(scored), "parquet", statesDirectory)).rows() : scored;
     // the calibration bins first, into the staging's _calibration/: the metrics read ece from them
-    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, binsOf.apply(source), config.format(),
+    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, route.bins(source), config.format(),
         new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY)));
-    Dataset<Row> table = finish.apply(source, bins.rows());
+    Dataset<Row> table = finish.apply(route.sliced(source), bins.rows());
     // the executors aggregate and write the slices into staging (Expand route: a second scan); the
     // driver reads back only the overall row, the worst slices and a count
     MetricsTable written = InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
-    delete(spark, statesDirectory);
+    HadoopFiles.delete(spark, statesDirectory);
     Row overall = written.overall().orElseGet(() -> written.append(
         metrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));
     long skipped = overall.getLong(written.schema().fieldIndex("skipped_rows"));
@@ -249,19 +242,19 @@ public final class EvaluationJob {
         written.count(), (System.nanoTime() - started) / 1e9);
     long gateFailures = config.failIf().isEmpty() ? 0 : written.gateFailures();
     List<Row> failedGates = gateFailures == 0 ? List.of() : written.failedGates(GATE_FAILURES_SHOWN);
-    writeText(spark, new Path(metricsOutput.staging(), "_summary.json"), report.json());
+    HadoopFiles.create(spark, new Path(metricsOutput.staging(), "_summary.json"), report.json());
     Dataset<Row> runRows = withRunId(written.rows(), config.runId());
     ReportPage page = ReportJob.build(config.runId(), runRows, bins.rows(), history, config.baselineRun(), config.reportRuns());
     String html = page.html();
-    writeText(spark, new Path(metricsOutput.staging(), ReportJob.HTML), html);
-    writeText(spark, new Path(metricsOutput.staging(), ReportJob.JSON), page.json());
+    HadoopFiles.create(spark, new Path(metricsOutput.staging(), ReportJob.HTML), html);
+    HadoopFiles.create(spark, new Path(metricsOutput.staging(), ReportJob.JSON), page.json());
     scoredOutput.ifPresent(RunPublisher::publish);
     // the catalog after the scan and the checks, before the directory: a failed commit publishes nothing
     config.outputTable().ifPresent(name -> CatalogTables.write(spark, name, runRows, bins.rows(), config.tableProvider()));
     if (config.output().isPresent()) {
       metricsOutput.publish();
     }
-    config.report().ifPresent(file -> ReportJob.write(spark, new Path(file), html));
+    config.report().ifPresent(file -> HadoopFiles.replace(spark, new Path(file), html));
     if (overall.getLong(written.schema().fieldIndex("rows")) == 0) {
       System.err.println("warning: no rows to evaluate (the input is empty"
           + (config.where().isPresent() ? " or --where kept none" : "") + "); wrote the overall row with rows = 0");
@@ -355,23 +348,6 @@ public final class EvaluationJob {
           .parquet(output.staging().toString());
       return null;
     });
-  }
-
-  /** A directory of staging that must not be published (the finest states once merged). */
-  private static void delete(SparkSession spark, Path directory) {
-    try {
-      directory.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(directory, true);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot delete " + directory, e);
-    }
-  }
-
-  private static void writeText(SparkSession spark, Path file, String text) {
-    try (FSDataOutputStream out = file.getFileSystem(spark.sparkContext().hadoopConfiguration()).create(file, false)) {
-      ((OutputStream) out).write(text.getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot write " + file, e);
-    }
   }
 
   static String rootMessage(Throwable e) {

@@ -58,13 +58,15 @@ public final class JobConfig {
   public static final String REPORT = "report";
   /** How many runs, the newest, the report's trend shows. */
   public static final String REPORT_RUNS = "report-runs";
+  /** How the slices are aggregated: auto (default), finest (merge from the finest grain), expand. */
+  public static final String GROUPING = "grouping";
   /** Joins repeated --fail-if conditions in one option value (a config file: one per line). */
   static final String CONDITIONS = "\n";
 
   private static final Set<String> KEYS = Set.of(INPUT, OUTPUT, LABEL, LOGIT, PROB, LOGITS, PROBS,
       LOSS, WEIGHT, SLICE, WHERE, FORMAT, SCORED_OUTPUT, RUN_ID, ON_INVALID, CONFIG, RECOVER, FAIL_IF, GATE_SLICES,
       MIN_SLICE_ROWS, DROP_SMALL_SLICES, IGNORE_INDEX, BASELINE_RUN, CALIBRATION_BINS, TAG, OUTPUT_TABLE, TABLE_PROVIDER,
-      STAGING_DIR, REPORT, REPORT_RUNS);
+      STAGING_DIR, REPORT, REPORT_RUNS, GROUPING);
   private static final List<String> PREDICTION_KEYS = List.of(LOGIT, PROB, LOGITS, PROBS);
   private static final List<String> FORMATS = List.of("parquet", "csv", "json");
 
@@ -87,6 +89,7 @@ public final class JobConfig {
   private final Optional<String> scoredOutput;
   private final String runId;
   private final boolean skipInvalidRows;
+  private final String grouping;
   private final boolean recover;
   private final List<String> failIf;
   private final Optional<String> baselineColumn;
@@ -148,6 +151,10 @@ public final class JobConfig {
       throw new UsageException("--on-invalid " + onInvalid + " is not fail or skip");
     }
     skipInvalidRows = onInvalid.equals("skip");
+    grouping = options.getOrDefault(GROUPING, "auto").toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "finest", "expand").contains(grouping)) {
+      throw new UsageException("--grouping " + grouping + " is not auto, finest or expand");
+    }
     recover = Boolean.parseBoolean(options.getOrDefault(RECOVER, "false"));
     failIf = splitList(options.getOrDefault(FAIL_IF, ""), CONDITIONS);
     baselineRun = options.get(BASELINE_RUN);
@@ -356,6 +363,11 @@ public final class JobConfig {
 
   public String runId() {
     return runId;
+  }
+
+  /** auto, finest or expand: see {@link FinestGrain}. */
+  public String grouping() {
+    return grouping;
   }
 
   public boolean skipInvalidRows() {

@@ -2,15 +2,10 @@ package io.sparkxent.job;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,8 +80,8 @@ public final class ReportJob {
       String target = options.containsKey(JobConfig.REPORT) ? options.get(JobConfig.REPORT)
           : new Path(new Path(options.get(JobConfig.OUTPUT), "run_id=" + runId), HTML).toString();
       Path html = new Path(target);
-      write(spark, html, page.html());
-      write(spark, new Path(html.getParent(), html.getName().replaceAll("\\.html?$", "") + ".json"), page.json());
+      HadoopFiles.replace(spark, html, page.html());
+      HadoopFiles.replace(spark, new Path(html.getParent(), html.getName().replaceAll("\\.html?$", "") + ".json"), page.json());
       System.out.println("report of run " + runId + ": " + html);
       return EvaluationJob.OK;
     } catch (UsageException e) {
@@ -109,25 +104,5 @@ public final class ReportJob {
         .findFirst().orElseThrow(() -> new UsageException("run " + runId + " has no overall row"));
     Optional<String> compared = baseline.isPresent() ? baseline : history.previous(runId, overall.getTimestamp(0));
     return new ReportPage(new ReportData(runId, metrics, bins, history, compared, runs));
-  }
-
-  /** Writes {@code text} to {@code file} through a temporary file and one rename: never half a page. */
-  static void write(SparkSession spark, Path file, String text) {
-    try {
-      FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path partial = new Path(file.getParent(), "." + file.getName() + ".partial-" + java.util.UUID.randomUUID());
-      try (FSDataOutputStream out = fs.create(partial, false)) {
-        ((OutputStream) out).write(text.getBytes(StandardCharsets.UTF_8));
-      }
-      if (fs.exists(file)) {
-        fs.delete(file, false);
-      }
-      if (!fs.rename(partial, file)) {
-        fs.delete(partial, false);
-        throw new IOException("rename to " + file + " failed");
-      }
-    } catch (IOException e) {
-      throw new RunPublisher.OutputException("cannot write " + file + ": " + e.getMessage(), e);
-    }
   }
 }

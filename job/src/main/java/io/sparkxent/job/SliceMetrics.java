@@ -41,6 +41,8 @@ final class SliceMetrics {
   private static final String DELTA_STATE = "_xent_delta_state";
   private static final String BETTER = "_xent_better_share";
   private static final String IGNORED = "_xent_ignored_rows";
+  private static final String STATS = "_xent_stats";
+  private static final String DELTA_STATS = "_xent_delta_stats";
   private static final double Z_95 = 1.959963984540054;
 
   private final List<List<String>> slices;
@@ -239,7 +241,12 @@ final class SliceMetrics {
    * computed (and later written) by the executors: nothing here is collected to the driver.
    */
   Dataset<Row> table(Dataset<Row> aggregated, Timestamp evaluatedAt, String lossFunction) {
-    Column stats = call_function("loss_state_stats", col(STATE));
+    // each struct once per row, as a column: its eight fields would otherwise each evaluate it
+    aggregated = aggregated.withColumn(STATS, call_function("loss_state_stats", col(STATE)));
+    if (compared) {
+      aggregated = aggregated.withColumn(DELTA_STATS, call_function("loss_state_stats", col(DELTA_STATE)));
+    }
+    Column stats = col(STATS);
     Column mean = stats.getField("mean");
     Column stderr = stats.getField("stderr");
     List<Column> columns = new ArrayList<>(List.of(lit(evaluatedAt).as("evaluated_at"), lit(lossFunction).as("loss_function")));
@@ -262,7 +269,7 @@ final class SliceMetrics {
     if (compared) {
       // the paired comparison: the mean of per-row differences, its standard error (weighted:
       // with the effective sample size, as loss_stderr) and interval, and the share of rows won
-      Column delta = call_function("loss_state_stats", col(DELTA_STATE));
+      Column delta = col(DELTA_STATS);
       Column deltaMean = delta.getField("mean");
       Column deltaError = delta.getField("stderr");
       columns.addAll(List.of(

@@ -3,6 +3,7 @@ package io.sparkxent.job;
 import static io.sparkxent.spark.SharedSpark.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,12 +110,8 @@ class FinestGrainTest {
     assertThat(finest.count()).isLessThanOrEqualTo(4 * 4 * 8);
   }
 
-  @Test
-  void aBinaryRunScansItsInputOnceAndPublishesNoStates() throws Exception {
-    Path input = dir.resolve("predictions");
-    spark().sql("SELECT IF(id % 3 = 0, 'a', 'b') AS model, CAST(id % 5 AS STRING) AS country,"
-        + " CAST(id % 2 AS DOUBLE) AS label, (id % 13) - 6.5D AS logit FROM range(5000)")
-        .repartition(3).write().parquet(input.toString());
+  /** The plans of every query the job ran, and its result. */
+  private static List<String> plansOf(Path input, String output, String... extra) {
     List<String> plans = new CopyOnWriteArrayList<>();
     QueryExecutionListener listener = new QueryExecutionListener() {
       @Override
@@ -127,23 +124,76 @@ class FinestGrainTest {
         plans.add(execution.executedPlan().toString());
       }
     };
+    List<String> args = new ArrayList<>(List.of("--input", input.toString(), "--output", dir.resolve(output).toString(),
+        "--label", "label", "--logit", "logit", "--run-id", "once"));
+    args.addAll(List.of(extra));
     spark().listenerManager().register(listener);
-    EvaluationJob.Result result;
     try {
-      result = EvaluationJob.evaluate(spark(), JobConfig.parse(new String[] {"--input", input.toString(),
-          "--output", dir.resolve("metrics").toString(), "--label", "label", "--logit", "logit",
-          "--slice", "model", "--slice", "model,country", "--run-id", "once"}).orElseThrow());
-      spark().sparkContext().listenerBus().waitUntilEmpty();
+      EvaluationJob.Result result = EvaluationJob.evaluate(spark(), JobConfig.parse(args.toArray(new String[0])).orElseThrow());
+      assertThat(result.overall.getLong(result.schema.fieldIndex("rows"))).isEqualTo(5000);
+      waitForListeners();
     } finally {
       spark().listenerManager().unregister(listener);
     }
-    String scan = "file:" + input;
-    assertThat(plans.stream().filter(plan -> plan.contains(scan)).count())
-        .as("queries reading the predictions").isEqualTo(1);
-    assertThat(result.overall.getLong(result.schema.fieldIndex("rows"))).isEqualTo(5000);
-    try (Stream<Path> published = Files.walk(dir.resolve("metrics"))) {
+    return plans;
+  }
+
+  private static void waitForListeners() {
+    try {
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+    } catch (Exception e) { // a TimeoutException, declared on some Spark lines only
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Queries that read all of the predictions (not the first rows' sample, a limit). */
+  private static long fullScans(List<String> plans, Path input) {
+    return plans.stream().filter(plan -> plan.contains("file:" + input + "]") && !plan.contains("CollectLimit")).count();
+  }
+
+  private static Path predictions(String name, String userId) {
+    Path input = dir.resolve("input-" + name);
+    spark().sql("SELECT IF(id % 3 = 0, 'a', 'b') AS model, CAST(id % 5 AS STRING) AS country, " + userId + " AS user_id,"
+        + " CAST(id % 2 AS DOUBLE) AS label, (id % 13) - 6.5D AS logit FROM range(5000)")
+        .repartition(3).write().parquet(input.toString());
+    return input;
+  }
+
+  @Test
+  void aBinaryRunWithFewSliceValuesScansItsInputOnceAndPublishesNoStates() throws Exception {
+    Path input = predictions("few", "id % 4");
+    List<String> plans = plansOf(input, "few-metrics", "--slice", "model", "--slice", "model,country");
+    assertThat(fullScans(plans, input)).as("queries reading all the predictions").isEqualTo(1);
+    assertThat(plans.stream().filter(plan -> plan.contains("file:" + input + "]") && plan.contains("CollectLimit 50000")))
+        .as("the sample of the first rows").hasSize(1);
+    try (Stream<Path> published = Files.walk(dir.resolve("few-metrics"))) {
       assertThat(published.map(Path::toString)).noneMatch(path -> path.contains("_states"));
     }
-    assertThat(result.table(spark()).where(col("slice").equalTo("model,country")).count()).isEqualTo(10);
+    // --grouping finest: no sample, one scan
+    List<String> forced = plansOf(input, "forced-metrics", "--slice", "model", "--grouping", "finest");
+    assertThat(forced.stream().filter(plan -> plan.contains("file:" + input + "]")).count()).isEqualTo(1);
+  }
+
+  @Test
+  void aSliceValuePerRowOrGroupingExpandTakesTheExpandRoute() {
+    // 5,000 user ids in 5,000 rows: more than one finest value per 8 rows, so two Expand scans
+    Path input = predictions("many", "id");
+    assertThat(fullScans(plansOf(input, "many-metrics", "--slice", "user_id"), input)).isEqualTo(2);
+    Path few = predictions("few-expanded", "id % 4");
+    assertThat(fullScans(plansOf(few, "expanded-metrics", "--slice", "model", "--grouping", "expand"), few)).isEqualTo(2);
+    // the threshold: one value per 8 rows, and an input of one value, take the finest grain
+    assertThat(FinestGrain.fewValues(800, 100)).isTrue();
+    assertThat(FinestGrain.fewValues(800, 101)).isFalse();
+    assertThat(FinestGrain.fewValues(1, 1)).isTrue();
+    assertThat(FinestGrain.fewValues(0, 0)).isTrue();
+  }
+
+  @Test
+  void groupingIsAnOptionWithThreeValues() {
+    assertThat(JobConfig.parse(new String[] {"--input", "i", "--output", "o", "--label", "y", "--logit", "x"})
+        .orElseThrow().grouping()).isEqualTo("auto");
+    assertThatThrownBy(() -> JobConfig.parse(new String[] {"--input", "i", "--output", "o", "--label", "y", "--logit", "x",
+        "--grouping", "cube"})).isInstanceOf(UsageException.class)
+        .hasMessage("--grouping cube is not auto, finest or expand");
   }
 }
