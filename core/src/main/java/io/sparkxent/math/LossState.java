@@ -93,6 +93,11 @@ public final class LossState implements Serializable {
     return this;
   }
 
+  /** Whether the state keeps the sums of squares that {@link #stddev} needs. */
+  public boolean hasSpread() {
+    return spread;
+  }
+
   public long rows() {
     return rows;
   }

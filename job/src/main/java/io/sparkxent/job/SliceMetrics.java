@@ -182,8 +182,12 @@ final class SliceMetrics {
     keys.add(bin.as(BIN));
     List<Column> states = new ArrayList<>();
     for (Measure measure : measures()) {
-      states.add((measure.kind() == Kind.COUNT ? call_function("loss_state", measure.value())
-          : exact("loss_state", measure.value())).as(measure.name()));
+      // the squares only where a spread is read: a mean or a count keeps half the exact sums
+      states.add((switch (measure.kind()) {
+        case STATE -> exact("loss_state", measure.value());
+        case MEAN -> exact("loss_mean_state", measure.value());
+        case COUNT -> call_function("loss_mean_state", measure.value());
+      }).as(measure.name()));
     }
     return scored.groupBy(keys.toArray(new Column[0]))
         .agg(states.get(0), states.subList(1, states.size()).toArray(new Column[0]));

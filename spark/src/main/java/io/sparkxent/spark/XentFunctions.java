@@ -9,6 +9,7 @@ import io.sparkxent.spark.functions.LossFunction;
 import io.sparkxent.spark.aggregates.EntropyFunction;
 import io.sparkxent.spark.aggregates.LossMeanFunction;
 import io.sparkxent.spark.aggregates.LossMergeFunction;
+import io.sparkxent.spark.aggregates.LossMeanStateFunction;
 import io.sparkxent.spark.aggregates.LossStateFunction;
 import io.sparkxent.spark.aggregates.LossStateStatsFunction;
 import io.sparkxent.spark.aggregates.LossStatsFunction;
@@ -52,6 +53,7 @@ public final class XentFunctions {
           new LossMeanFunction(),
           new LossStatsFunction(),
           new LossStateFunction(),
+          new LossMeanStateFunction(),
           new LossMergeFunction(),
           new LossStateStatsFunction(),
           EntropyFunction.labels(),

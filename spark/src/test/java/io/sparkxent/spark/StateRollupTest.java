@@ -114,4 +114,31 @@ class StateRollupTest {
     assertThatThrownBy(() -> sql("SELECT loss_merge(1)"))
         .hasStackTraceContaining("loss_merge takes one binary argument");
   }
+
+  @Test
+  void meanStatesMergeToTheExactMeanWithoutSpread() {
+    Row merged = sql("SELECT loss_state_stats(loss_merge(s)) AS m FROM (SELECT day, loss_mean_state(bce_logits(label, logit),"
+        + " weight) AS s FROM (SELECT /*+ REPARTITION(4) */ * FROM week) GROUP BY day)").get(0).getAs("m");
+    BigDecimal weighted = BigDecimal.ZERO;
+    BigDecimal weights = BigDecimal.ZERO;
+    for (double[] row : DATA) {
+      weighted = weighted.add(new BigDecimal(BinaryCrossEntropy.fromLogit(row[2], row[3])).multiply(new BigDecimal(row[4])));
+      weights = weights.add(new BigDecimal(row[4]));
+    }
+    assertThat(merged.<Long>getAs("rows")).isEqualTo(ROWS);
+    assertThat(merged.<Double>getAs("weight_sum")).isEqualTo(Exact.correctlyRounded(weights));
+    assertThat(merged.<Double>getAs("sum")).isEqualTo(Exact.correctlyRounded(weighted));
+    assertThat(merged.<Double>getAs("mean")).isEqualTo(Exact.correctlyRounded(weighted.divide(weights, WIDE)));
+    // no squares, no spread: NULL, not a number made up
+    assertThat(merged.<Double>getAs("stddev")).isNull();
+    assertThat(merged.<Double>getAs("stderr")).isNull();
+    // the same bytes however the rows are split, and the same mean as loss_mean
+    assertThat(scalar("SELECT hex(loss_mean_state(logit, weight)) FROM (SELECT /*+ REPARTITION(7) */ * FROM week ORDER BY logit)"))
+        .isEqualTo(scalar("SELECT hex(loss_mean_state(logit, weight)) FROM (SELECT /*+ REPARTITION(1) */ * FROM week)"));
+    assertThat(scalar("SELECT loss_state_stats(loss_mean_state(logit, weight)).mean FROM week"))
+        .isEqualTo(scalar("SELECT loss_mean(logit, weight) FROM week"));
+    assertThatThrownBy(() -> sql("SELECT loss_merge(s) FROM (SELECT loss_state(x) AS s FROM VALUES (1D) AS t(x)"
+        + " UNION ALL SELECT loss_mean_state(x) FROM VALUES (2D) AS t(x))"))
+        .hasStackTraceContaining("cannot merge");
+  }
 }

@@ -73,8 +73,9 @@ public final class LossStatsFunction extends LossAggregateFunction<InternalRow> 
         empty ? null : state.weightSum(),
         Reduction.SUM.of(state),
         mean,
-        undefinedAsNull(state.stddev(), mean),
-        undefinedAsNull(state.standardError(), mean),
+        // a state without squares (loss_mean_state) has no spread to tell
+        state.hasSpread() ? undefinedAsNull(state.stddev(), mean) : null,
+        state.hasSpread() ? undefinedAsNull(state.standardError(), mean) : null,
         empty ? null : state.min(),
         empty ? null : state.max()
     });
