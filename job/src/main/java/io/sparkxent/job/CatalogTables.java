@@ -29,9 +29,6 @@ import org.apache.spark.sql.types.StructType;
  * before the catalog is touched.
  */
 final class CatalogTables {
-  /** Test seam: called between the bins' commit and the metrics' commit. */
-  static Runnable betweenCommits = () -> { };
-
   private CatalogTables() {}
 
   /** The bins of the metrics table {@code table}. */
@@ -56,7 +53,6 @@ final class CatalogTables {
   /** Writes the run's bins, then its metrics; each replaces the run's partition in one commit. */
   static void write(SparkSession spark, String table, Dataset<Row> metrics, Dataset<Row> bins, Optional<String> provider) {
     replaceRun(spark, binsTable(table), bins, provider);
-    betweenCommits.run();
     replaceRun(spark, table, metrics, provider);
   }
 

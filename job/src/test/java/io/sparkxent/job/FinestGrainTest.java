@@ -176,6 +176,7 @@ class FinestGrainTest {
 
   @Test
   void aSliceValuePerRowOrGroupingExpandTakesTheExpandRoute() {
+    TestLines.assumeThorough(); // five job runs: the thorough lines only, for CI time
     // 5,000 user ids in 5,000 rows: more than one finest value per 8 rows, so two Expand scans
     Path input = predictions("many", "id");
     assertThat(fullScans(plansOf(input, "many-metrics", "--slice", "user_id"), input)).isEqualTo(2);

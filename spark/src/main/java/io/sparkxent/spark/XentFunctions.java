@@ -9,7 +9,6 @@ import io.sparkxent.spark.functions.LossFunction;
 import io.sparkxent.spark.aggregates.EntropyFunction;
 import io.sparkxent.spark.aggregates.LossMeanFunction;
 import io.sparkxent.spark.aggregates.LossMergeFunction;
-import io.sparkxent.spark.aggregates.LossMeanStateFunction;
 import io.sparkxent.spark.aggregates.LossStateFunction;
 import io.sparkxent.spark.aggregates.LossStateStatsFunction;
 import io.sparkxent.spark.aggregates.LossStatsFunction;
@@ -52,8 +51,8 @@ public final class XentFunctions {
           new LossSumFunction(),
           new LossMeanFunction(),
           new LossStatsFunction(),
-          new LossStateFunction(),
-          new LossMeanStateFunction(),
+          LossStateFunction.withSpread(),
+          LossStateFunction.meanOnly(),
           new LossMergeFunction(),
           new LossStateStatsFunction(),
           EntropyFunction.labels(),
