@@ -3,6 +3,9 @@
 #   scripts/bench.sh [--line LINE] [--rows N] [--rounds R] [--warmup W]    generated Parquet under bench/data
 #     LINE: the Spark line to measure, 4.1_2.13 (default), 4.0_2.13, 3.5_2.13 or 3.5_2.12
 #   scripts/bench.sh --micro [JMH options]
+#   scripts/bench.sh [--line LINE] --scale [ROWS...]   the job, the GROUPING SETS pair and the exact
+#     mean at 20M and 200M rows (default), 8 GiB heap (driver and executors in one JVM, local[*]):
+#     time per row should stay within 15% from the smallest to the largest
 #   scripts/bench.sh [--line LINE] --many-slices [ROWS KEYS]   the job with KEYS distinct slice values
 #     (default 20000000 rows, 10000000 keys) and with half of both, each with a 1 GiB driver through
 #     scripts/run-local.sh: it must complete, in time about linear in rows
@@ -20,6 +23,17 @@ if [[ "${1:-}" == "--micro" ]]; then
   exec java -Xmx2g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
     org.openjdk.jmh.Main -rf text -rff "bench/results/$(date +%F)-kernels-$(nproc)cores.txt" \
     "${@:-io.sparkxent.bench.Kernels}"
+fi
+if [[ "${1:-}" == "--scale" ]]; then
+  shift
+  sizes=("${@:-20000000 200000000}")
+  mkdir -p bench/results/scale
+  for rows in ${sizes[*]}; do
+    java -Xmx8g $SPARK_JAVA_OPTS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$classpath" \
+      io.sparkxent.bench.SideBySide --rows "$rows" --rounds 2 --warmup 1 --results bench/results/scale \
+      --cases 'evaluation job|GROUPING SETS|loss_mean\(bce_logits\(label, logit\)\) exact$' | grep -v '^round'
+  done
+  exit 0
 fi
 if [[ "${1:-}" == "--many-slices" ]]; then
   rows="${2:-20000000}"
