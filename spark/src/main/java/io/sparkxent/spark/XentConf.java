@@ -28,13 +28,28 @@ public final class XentConf {
           .booleanConf()
           .createWithDefault(Boolean.TRUE);
 
-  private static final List<ConfigEntry<?>> ALL = List.of(EXACT_AGGREGATE_PLANNING);
+  public static final ConfigEntry<Object> FINEST_GRAIN_PLANNING =
+      SQLConf$.MODULE$.buildConf(PREFIX + "finestGrainPlanning.enabled")
+          .doc("When true (the default), GROUPING SETS, ROLLUP and CUBE made only of spark-xent's aggregates"
+              + " aggregate every row once, by all the grouping columns together, and expand the partial states"
+              + " to each grouping set, instead of expanding every row; skipped when column statistics show"
+              + " more than one value of those columns per 8 rows. The results are the same bits either way.")
+          .version("0.1.0")
+          .booleanConf()
+          .createWithDefault(Boolean.TRUE);
+
+  private static final List<ConfigEntry<?>> ALL = List.of(EXACT_AGGREGATE_PLANNING, FINEST_GRAIN_PLANNING);
 
   private XentConf() {}
 
   /** Whether our planner strategy plans our aggregates in the current session. */
   public static boolean exactAggregatePlanning() {
     return (Boolean) SQLConf.get().getConf(EXACT_AGGREGATE_PLANNING);
+  }
+
+  /** Whether GROUPING SETS of our aggregates merge from the finest grain (see FinestGrainPlan). */
+  public static boolean finestGrainPlanning() {
+    return (Boolean) SQLConf.get().getConf(FINEST_GRAIN_PLANNING);
   }
 
   /** Every declared setting. */

@@ -6,6 +6,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.UUID;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -19,6 +21,7 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateFunction;
 import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeFloatingNumbers$;
 import org.apache.spark.sql.catalyst.planning.PhysicalAggregation$;
+import org.apache.spark.sql.catalyst.plans.logical.Expand;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
@@ -65,6 +68,23 @@ public final class ExactAggregateStrategy extends SparkStrategy {
       return seq(List.of());
     }
 
+    if (child instanceof Expand && XentConf.finestGrainPlanning()) {
+      Optional<FinestGrainPlan> finest = FinestGrainPlan.of((Expand) child, grouping, aggregates);
+      if (finest.isPresent()) {
+        return seq(List.of(plan(finest.get().keys(), aggregates, results, finest.get().input(planLater(((Expand) child).child())),
+            finest.get()::expand)));
+      }
+    }
+    return seq(List.of(plan(grouping, aggregates, results, planLater(child), partial -> partial)));
+  }
+
+  /**
+   * Final(Exchange(above(Partial(Project(keys, inputs, input))))): {@code keys} are the partial
+   * step's grouping, {@code above} what turns the partial states into the final step's input
+   * (nothing, or the finest grain's Expand over them).
+   */
+  private static SparkPlan plan(List<NamedExpression> grouping, List<AggregateExpression> aggregates,
+      scala.collection.Seq<NamedExpression> results, SparkPlan input, UnaryOperator<SparkPlan> above) {
     List<NamedExpression> projection = new ArrayList<>();
     List<Attribute> keys = new ArrayList<>();
     for (NamedExpression key : grouping) {
@@ -101,10 +121,10 @@ public final class ExactAggregateStrategy extends SparkStrategy {
     // A physical projection over the child as planned: a logical Project made here would not be
     // part of the query's logical plan, and adaptive execution could not map the stages below
     // it (a cached table's scan) back to that plan, so it would plan them again forever.
-    SparkPlan input = new ProjectExec(seq(projection), planLater(child));
-    SparkPlan partial = new ExactPartialAggregateExec(seq(keys), seq(functions), seq(inputs), seq(states), input);
-    return seq(List.of(new ExactFinalAggregateExec(
-        seq(keys), seq(functions), seq(states), seq(aggregateResults), results, partial)));
+    SparkPlan partial = above.apply(new ExactPartialAggregateExec(seq(keys), seq(functions), seq(inputs), seq(states),
+        new ProjectExec(seq(projection), input)));
+    List<Attribute> finalKeys = ScalaCollections.javaList(partial.output()).subList(0, partial.output().size() - states.size());
+    return new ExactFinalAggregateExec(seq(finalKeys), seq(functions), seq(states), seq(aggregateResults), results, partial);
   }
 
   private static boolean isExact(AggregateExpression aggregate) {
@@ -125,7 +145,7 @@ public final class ExactAggregateStrategy extends SparkStrategy {
         UUID.nameUUIDFromBytes(("io.sparkxent.spark " + role).getBytes(UTF_8)));
   }
 
-  private static <T> scala.collection.immutable.List<T> seq(List<T> list) {
+  static <T> scala.collection.immutable.List<T> seq(List<T> list) {
     return ScalaCollections.list(list);
   }
 }
