@@ -179,7 +179,13 @@ class FinestGrainTest {
     TestLines.assumeThorough(); // five job runs: the thorough lines only, for CI time
     // 5,000 user ids in 5,000 rows: more than one finest value per 8 rows, so two Expand scans
     Path input = predictions("many", "id");
-    assertThat(fullScans(plansOf(input, "many-metrics", "--slice", "user_id"), input)).isEqualTo(2);
+    List<String> plans = plansOf(input, "many-metrics", "--slice", "user_id");
+    assertThat(fullScans(plans, input)).isEqualTo(2);
+    // nor does the planner merge its GROUPING SETS from the finest grain: Spark's Expand under the partial step
+    assertThat(plans.stream().filter(plan -> plan.contains("ExactPartialAggregate") && plan.contains("Expand [")))
+        .isNotEmpty().allMatch(plan -> plan.indexOf("Expand [") > plan.indexOf("ExactPartialAggregate"));
+    assertThat(spark().sessionState().conf().contains(io.sparkxent.spark.XentConf.FINEST_GRAIN_PLANNING.key()))
+        .as("the setting as it was: not set").isFalse();
     Path few = predictions("few-expanded", "id % 4");
     assertThat(fullScans(plansOf(few, "expanded-metrics", "--slice", "model", "--grouping", "expand"), few)).isEqualTo(2);
     // the threshold: one value per 8 rows, and an input of one value, take the finest grain
