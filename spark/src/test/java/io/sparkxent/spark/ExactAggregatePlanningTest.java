@@ -2,6 +2,9 @@ package io.sparkxent.spark;
 
 import io.sparkxent.spark.execution.ExactAggregateStrategy;
 import io.sparkxent.spark.execution.ExactPartialAggregateExec;
+import static io.sparkxent.spark.Queries.planOf;
+import static io.sparkxent.spark.Queries.sorted;
+import static io.sparkxent.spark.Queries.withConf;
 import static io.sparkxent.spark.SharedSpark.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -142,25 +145,5 @@ class ExactAggregatePlanningTest {
     Row row = spark().sql(query).first();
     assertThat(row.getDouble(0)).isEqualTo(row.getDouble(1));
     assertThat(row.getDouble(2)).isEqualTo(spark().sql("SELECT loss_sum(logit) FROM scored").first().getDouble(0));
-  }
-
-  private static String planOf(String query) {
-    Dataset<Row> frame = spark().sql(query);
-    frame.collectAsList();
-    return frame.queryExecution().executedPlan().toString();
-  }
-
-  // Rows as text: Double.toString tells every double apart (-0.0 too), unlike Row.equals.
-  private static List<String> sorted(Supplier<Dataset<Row>> frame) {
-    return frame.get().collectAsList().stream().map(Row::toString).sorted().toList();
-  }
-
-  private static <T> T withConf(String key, String value, Supplier<T> body) {
-    spark().conf().set(key, value);
-    try {
-      return body.get();
-    } finally {
-      spark().conf().unset(key);
-    }
   }
 }

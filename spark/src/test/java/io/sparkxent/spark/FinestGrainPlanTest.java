@@ -1,5 +1,8 @@
 package io.sparkxent.spark;
 
+import static io.sparkxent.spark.Queries.planOf;
+import static io.sparkxent.spark.Queries.sorted;
+import static io.sparkxent.spark.Queries.withConf;
 import static io.sparkxent.spark.SharedSpark.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -66,16 +68,15 @@ class FinestGrainPlanTest {
 
   @Test
   void everyShapeGivesTheExpandRoutesRowsBitForBit() {
+    // (ExactAggregatePlanningTest runs the exact operators without whole-stage code as well)
     for (String query : FINEST) {
-      List<String> finest = sorted(() -> spark().sql(query));
-      List<String> expanded = withConf(XentConf.FINEST_GRAIN_PLANNING.key(), "false", () -> sorted(() -> spark().sql(query)));
+      Run finest = Run.of(query);
+      Run expanded = withConf(XentConf.FINEST_GRAIN_PLANNING.key(), "false", () -> Run.of(query));
       List<String> sparks = withConf(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false", () -> sorted(() -> spark().sql(query)));
-      List<String> interpreted = withConf("spark.sql.codegen.wholeStage", "false", () -> sorted(() -> spark().sql(query)));
-      assertThat(finest).as(query).isEqualTo(expanded).isEqualTo(sparks).isEqualTo(interpreted);
-      if (!finest.isEmpty()) {
-        assertThat(expandAbovePartial(planOf(query))).as(query).isTrue();
-        assertThat(expandAbovePartial(withConf(XentConf.FINEST_GRAIN_PLANNING.key(), "false", () -> planOf(query))))
-            .as(query).isFalse();
+      assertThat(finest.rows()).as(query).isEqualTo(expanded.rows()).isEqualTo(sparks);
+      if (!finest.rows().isEmpty()) {
+        assertThat(expandAbovePartial(finest.plan())).as(query).isTrue();
+        assertThat(expandAbovePartial(expanded.plan())).as(query).isFalse();
       }
     }
     // NULL keys are their own groups, -0.0 and 0.0 one key, NaNs one key: 4 models x 3 thresholds,
@@ -124,6 +125,15 @@ class FinestGrainPlanTest {
     }
   }
 
+  /** A query's rows as text, sorted, and the plan that made them. */
+  private record Run(List<String> rows, String plan) {
+    static Run of(String query) {
+      Dataset<Row> frame = spark().sql(query);
+      List<String> rows = sorted(() -> frame);
+      return new Run(rows, frame.queryExecution().executedPlan().toString());
+    }
+  }
+
   /** Whether the Expand is above the partial step (the finest grain) in the plan's text. */
   private static boolean expandAbovePartial(String plan) {
     int expand = plan.indexOf("Expand [");
@@ -131,25 +141,5 @@ class FinestGrainPlanTest {
     assertThat(expand).as(plan).isNotNegative();
     assertThat(partial).as(plan).isNotNegative();
     return expand < partial;
-  }
-
-  private static String planOf(String query) {
-    Dataset<Row> frame = spark().sql(query);
-    frame.collectAsList();
-    return frame.queryExecution().executedPlan().toString();
-  }
-
-  // Rows as text: Double.toString tells every double apart (-0.0 too), unlike Row.equals.
-  private static List<String> sorted(Supplier<Dataset<Row>> frame) {
-    return frame.get().collectAsList().stream().map(Row::toString).sorted().toList();
-  }
-
-  private static <T> T withConf(String key, String value, Supplier<T> body) {
-    spark().conf().set(key, value);
-    try {
-      return body.get();
-    } finally {
-      spark().conf().unset(key);
-    }
   }
 }
