@@ -98,7 +98,55 @@ class ExactAggregatePlanningTest {
     String plan = planOf("SELECT loss_mean(bce_logits(label, logit)) FROM scored");
     assertThat(plan).containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[xent.loss_mean\\(loss\\)\\]");
     assertThat(planOf("SELECT model, loss_mean(logit) FROM scored GROUP BY model"))
-        .contains("ExactPartialAggregate").doesNotContain("*(1) ExactPartialAggregate");
+        .containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[model");
+  }
+
+  /**
+   * One partition holding three times the keys the partial step keeps at once, each key in every
+   * round (rows cycle through the keys): the generated loop emits its groups mid-scan, resumes,
+   * and the final step merges each key's rounds. Per key, the sum of 1e20*(k+1), k/8 and
+   * -1e20*(k+1) (k/8 exactly, which doubles added in order would lose) against BigDecimal sums;
+   * under GROUPING SETS the partial step emits into Spark's Expand, in the same generated code.
+   */
+  @Test
+  void theGeneratedLoopEmitsFullGroupsMidScanAndResumes() {
+    int keys = 3 * ExactPartialAggregateExec.MAX_GROUPS + 17;
+    String rows = "SELECT id % " + keys + " AS user, id % 2 AS half, CASE CAST(id / " + keys + " AS INT)"
+        + " WHEN 0 THEN 1e20 * (id % " + keys + " + 1) WHEN 1 THEN (id % " + keys + ") / 8.0"
+        + " ELSE -1e20 * (id % " + keys + " + 1) END AS logit FROM range(" + 3 * keys + ")";
+    spark().sql(rows).coalesce(1).createOrReplaceTempView("rounds");
+    String grouped = "SELECT user, loss_sum(CAST(logit AS DOUBLE)) AS s FROM rounds GROUP BY user";
+    String sets = "SELECT user, half, loss_sum(CAST(logit AS DOUBLE)) AS s FROM rounds"
+        + " GROUP BY GROUPING SETS ((user), (half), ())";
+    assertThat(planOf(grouped)).containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[user");
+    assertThat(planOf(sets)).containsPattern("\\*\\(\\d+\\) Expand[^\\n]*\\n[^\\n]*\\*\\(\\d+\\) ExactPartialAggregate");
+    Dataset<Row> groupedFrame = spark().sql(grouped);
+    List<Row> sums = groupedFrame.collectAsList();
+    assertThat(sums).hasSize(keys);
+    assertThat(shuffledRows(groupedFrame.queryExecution().executedPlan()))
+        .as("every key once per round: the partial step emitted before the scan ended").isEqualTo(3L * keys);
+    for (Row row : sums) {
+      long key = row.getLong(0);
+      assertThat(row.getDouble(1)).as("user " + key)
+          .isEqualTo(new java.math.BigDecimal(key).divide(java.math.BigDecimal.valueOf(8)).doubleValue());
+    }
+    List<Row> totals = spark().sql(sets).where("user IS NULL").collectAsList();
+    java.math.BigDecimal all = java.math.BigDecimal.ZERO;
+    java.math.BigDecimal[] halves = {java.math.BigDecimal.ZERO, java.math.BigDecimal.ZERO};
+    for (long key = 0; key < keys; key++) {
+      java.math.BigDecimal eighth = new java.math.BigDecimal(key).divide(java.math.BigDecimal.valueOf(8));
+      all = all.add(eighth);
+      // row id of the key's middle value is keys + key: its parity decides its half
+      halves[(int) ((keys + key) % 2)] = halves[(int) ((keys + key) % 2)].add(eighth);
+    }
+    assertThat(totals).hasSize(3);
+    for (Row row : totals) {
+      java.math.BigDecimal expected = row.isNullAt(1) ? all : halves[(int) row.getLong(1)];
+      assertThat(row.getDouble(2)).as(row.toString()).isEqualTo(expected.doubleValue());
+    }
+    List<String> ours = sorted(() -> spark().sql(sets));
+    assertThat(ours).isEqualTo(withConf("spark.sql.codegen.wholeStage", "false", () -> sorted(() -> spark().sql(sets))))
+        .isEqualTo(withConf(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false", () -> sorted(() -> spark().sql(sets))));
   }
 
   @Test
@@ -145,5 +193,21 @@ class ExactAggregatePlanningTest {
     Row row = spark().sql(query).first();
     assertThat(row.getDouble(0)).isEqualTo(row.getDouble(1));
     assertThat(row.getDouble(2)).isEqualTo(spark().sql("SELECT loss_sum(logit) FROM scored").first().getDouble(0));
+  }
+
+  /** Rows written by the shuffles of an executed plan (adaptive execution's stages included). */
+  private static long shuffledRows(org.apache.spark.sql.execution.SparkPlan plan) {
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec adaptive) {
+      return shuffledRows(adaptive.executedPlan());
+    }
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.QueryStageExec stage) {
+      return shuffledRows(stage.plan());
+    }
+    long rows = plan instanceof org.apache.spark.sql.execution.exchange.ShuffleExchangeExec exchange
+        ? exchange.metrics().apply("shuffleRecordsWritten").value() : 0;
+    for (org.apache.spark.sql.execution.SparkPlan child : io.sparkxent.spark.ScalaCollections.javaList(plan.children())) {
+      rows += shuffledRows(child);
+    }
+    return rows;
   }
 }

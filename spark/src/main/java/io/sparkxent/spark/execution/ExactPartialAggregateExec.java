@@ -3,15 +3,14 @@ package io.sparkxent.spark.execution;
 import io.sparkxent.spark.aggregates.LossAggregateFunction;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -19,6 +18,7 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
+import org.apache.spark.sql.catalyst.expressions.codegen.GenerateUnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.codegen.JavaCode;
 import org.apache.spark.sql.execution.BlockingOperatorWithCodegen;
 import org.apache.spark.sql.execution.CodegenSupport;
@@ -44,8 +44,11 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   private static final long serialVersionUID = 1L;
   public static final int MAX_GROUPS = 4096;
   private transient CodegenSupport parent;
-  // The generated name of the task's LossStates, set by doProduce for doConsume.
+  // Generated names doProduce sets for doConsume: the task's LossStates (no keys), or its groups
+  // and the function that emits them (keys).
   private transient String statesTerm;
+  private transient String groupsTerm;
+  private transient String emitFunction;
 
   private final Seq<? extends Seq<Attribute>> inputs;
 
@@ -111,11 +114,24 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     throw new IllegalStateException(column + " is not a column of " + input);
   }
 
-  // Whole-stage code generation, without keys.
+  // Whole-stage code generation: without keys a blocking step (two variables per row, one state
+  // at the end); with keys the groups' map sits in the scan's loop and emits when full.
 
   @Override
   public boolean supportCodegen() {
-    return keys.isEmpty();
+    return true;
+  }
+
+  // With keys, groups are emitted from inside the child's loop, many per input row: the rows
+  // must be copied and the loop must stop after them (then resume where it was).
+  @Override
+  public boolean needCopyResult() {
+    return !keys.isEmpty();
+  }
+
+  @Override
+  public boolean needStopCheck() {
+    return !keys.isEmpty();
   }
 
   @Override
@@ -135,10 +151,14 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
 
   @Override
   public String doProduce(CodegenContext ctx) {
-    String statesClass = LossStates.class.getName();
     String functionsTerm = ctx.addReferenceObj("xentFunctions", functionList(), List.class.getName());
-    statesTerm = ctx.addMutableState(statesClass, "xentStates", name -> "", false, true);
     String done = ctx.addMutableState("boolean", "xentDone", name -> "", false, true);
+    return keys.isEmpty() ? produceOneState(ctx, functionsTerm, done) : produceGroups(ctx, functionsTerm, done);
+  }
+
+  private String produceOneState(CodegenContext ctx, String functionsTerm, String done) {
+    String statesClass = LossStates.class.getName();
+    statesTerm = ctx.addMutableState(statesClass, "xentStates", name -> "", false, true);
     String name = ctx.freshName("xentAggregate");
     String aggregate = ctx.addNewFunction(name,
         "private void " + name + "() throws java.io.IOException {\n"
@@ -159,17 +179,75 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
         + "}\n";
   }
 
+  /**
+   * The child's loop, resumable: each row updates its group's states; when the map is full (and
+   * once more at the end of the input) {@code emit} hands every group to the parent.
+   */
+  private String produceGroups(CodegenContext ctx, String functionsTerm, String done) {
+    String groupsClass = LossStateGroups.class.getName();
+    groupsTerm = ctx.addMutableState(groupsClass, "xentGroups",
+        name -> name + " = new " + groupsClass + "(" + functionsTerm + ", " + MAX_GROUPS + ");", true, true);
+    emitFunction = ctx.freshName("xentEmit");
+    String loop = ((CodegenSupport) child).produce(ctx, this);
+    String key = ctx.freshName("xentKey");
+    String states = ctx.freshName("xentStates");
+    ctx.INPUT_ROW_$eq(key);
+    ctx.currentVars_$eq(null);
+    List<Attribute> keyList = ScalaCollections.javaList(keys);
+    List<ExprCode> outputValues = new ArrayList<>();
+    for (int i = 0; i < keyList.size(); i++) {
+      Attribute column = keyList.get(i);
+      outputValues.add(new BoundReference(i, column.dataType(), column.nullable()).genCode(ctx));
+    }
+    StringBuilder output = new StringBuilder(evaluateVariables(ScalaCollections.list(outputValues)));
+    for (int i = 0; i < functions.size(); i++) {
+      String bytes = ctx.freshName("xentStateBytes");
+      output.append("byte[] ").append(bytes).append(" = ").append(states).append(".bytes(").append(i).append(");\n");
+      outputValues.add(ExprCode.forNonNullValue(JavaCode.variable(bytes, DataTypes.BinaryType)));
+    }
+    ctx.addNewFunction(emitFunction,
+        "private void " + emitFunction + "() throws java.io.IOException {\n"
+            + "  while (" + groupsTerm + ".next()) {\n"
+            + "    " + UnsafeRow.class.getName() + " " + key + " = " + groupsTerm + ".key();\n"
+            + "    " + LossStates.class.getName() + " " + states + " = " + groupsTerm + ".states();\n"
+            + output
+            + consume(ctx, ScalaCollections.list(outputValues), null) + "\n"
+            + "  }\n}\n", true);
+    return "if (!" + done + ") {\n"
+        + loop + "\n"
+        + "  " + done + " = true;\n"
+        + "  " + emitFunction + "();\n"
+        + "}\n";
+  }
+
   @Override
   String consumeColumns(CodegenContext ctx, List<ExprCode> columns) {
-    int[][] ordinals = inputOrdinals();
     StringBuilder code = new StringBuilder(evaluateVariables(ScalaCollections.list(columns)));
+    String target = statesTerm;
+    if (!keys.isEmpty()) {
+      // the key as an UnsafeRow, written from the loop's variables into one reused buffer
+      ctx.INPUT_ROW_$eq(null);
+      ctx.currentVars_$eq(ScalaCollections.list(columns));
+      List<Expression> boundKeys = new ArrayList<>();
+      for (Attribute column : ScalaCollections.javaList(keys)) {
+        boundKeys.add(new BoundReference(ordinal(column), column.dataType(), column.nullable()));
+      }
+      ExprCode key = GenerateUnsafeProjection.createCode(ctx, ScalaCollections.list(boundKeys), false);
+      target = ctx.freshName("xentStates");
+      code.append(key.code()).append("\n").append(LossStates.class.getName()).append(" ").append(target)
+          .append(" = ").append(groupsTerm).append(".statesFor(").append(key.value()).append(");\n");
+    }
+    int[][] ordinals = inputOrdinals();
     for (int i = 0; i < ordinals[0].length; i++) {
       ExprCode loss = columns.get(ordinals[0][i]);
       ExprCode weight = ordinals[1][i] < 0 ? null : columns.get(ordinals[1][i]);
-      code.append(statesTerm).append(".add(").append(i)
+      code.append(target).append(".add(").append(i)
           .append(", ").append(loss.isNull()).append(", ").append(loss.value())
           .append(", ").append(weight == null ? "true" : weight.isNull())
           .append(", ").append(weight == null ? "0.0" : weight.value()).append(");\n");
+    }
+    if (!keys.isEmpty()) {
+      code.append("if (").append(groupsTerm).append(".full()) {\n  ").append(emitFunction).append("();\n}\n");
     }
     return code.toString();
   }
@@ -207,33 +285,35 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
         InternalRow output = outputOf.apply(new JoinedRow(new GenericInternalRow(0), states.bytes()));
         return Collections.singletonList(output).iterator();
       }
+      LossStateGroups groups = new LossStateGroups(functions, MAX_GROUPS);
       return new Iterator<>() {
-        private final Map<UnsafeRow, LossStates> groups = new HashMap<>();
-        private Iterator<Map.Entry<UnsafeRow, LossStates>> emitting = Collections.emptyIterator();
+        // whether groups holds a group to return that next() has not returned yet
+        private boolean positioned;
 
         @Override
         public boolean hasNext() {
-          if (!emitting.hasNext() && rows.hasNext()) {
-            groups.clear();
-            while (groups.size() < MAX_GROUPS && rows.hasNext()) {
-              InternalRow row = rows.next();
-              UnsafeRow key = keyOf.apply(row);
-              LossStates states = groups.get(key);
-              if (states == null) {
-                states = new LossStates(functions);
-                groups.put(key.copy(), states);
-              }
-              states.add(row, lossOrdinals, weightOrdinals);
-            }
-            emitting = groups.entrySet().iterator();
+          if (positioned) {
+            return true;
           }
-          return emitting.hasNext();
+          positioned = groups.next();
+          if (!positioned && rows.hasNext()) {
+            // the last round is emitted (or none began): fill the next one
+            while (!groups.full() && rows.hasNext()) {
+              InternalRow row = rows.next();
+              groups.statesFor(keyOf.apply(row)).add(row, lossOrdinals, weightOrdinals);
+            }
+            positioned = groups.next();
+          }
+          return positioned;
         }
 
         @Override
         public InternalRow next() {
-          Map.Entry<UnsafeRow, LossStates> group = emitting.next();
-          return outputOf.apply(new JoinedRow(group.getKey(), group.getValue().bytes()));
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          positioned = false;
+          return outputOf.apply(new JoinedRow(groups.key(), groups.states().bytes()));
         }
       };
     }
