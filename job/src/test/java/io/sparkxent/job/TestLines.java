@@ -5,7 +5,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Which Spark lines run the tests that exercise Spark's and Hadoop's machinery more than ours
- * (HDFS, the scripts at scale, the browser, the session catalog's writes): one line per Scala build
+ * (HDFS, the scripts at scale, the browser, the session catalog's writes, resolving {@code
+ * --packages} from the local Maven repository): one line per Scala build
  * and Hadoop client, 4.1_2.13 (Hadoop 3.4.2) and 3.5_2.12 (Hadoop 3.3.4); killed executors and
  * Workers, Delta and the spark-submit table test on 4.1_2.13 alone. Every line runs everything
  * else; CI builds all four lines and must stay under 30 minutes on two cores.
