@@ -32,6 +32,24 @@ final class PredictionData {
     return path.toString();
   }
 
+  /**
+   * A scored table as MLlib's binary classifiers write it (label, prediction, probability and
+   * rawPrediction vectors), from the binary table: what an evaluator is given in a nightly job.
+   */
+  static String scored(SparkSession spark, Path directory, String binary, long rows) throws Exception {
+    Path path = directory.resolve("scored-" + rows);
+    if (!Files.exists(path.resolve("_SUCCESS"))) {
+      spark.read().parquet(binary)
+          .selectExpr("label", "CAST(logit > 0 AS DOUBLE) AS prediction",
+              "array(1 - 1 / (1 + exp(-logit)), 1 / (1 + exp(-logit))) AS p", "array(-logit, logit) AS r")
+          .withColumn("probability", org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.col("p")))
+          .withColumn("rawPrediction", org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.col("r")))
+          .drop("p", "r")
+          .write().mode(SaveMode.Overwrite).parquet(path.toString());
+    }
+    return path.toString();
+  }
+
   /** The 10-class table's path, generating it if missing. */
   static String categorical(SparkSession spark, Path directory, long rows) throws Exception {
     Path path = directory.resolve("categorical-" + rows);

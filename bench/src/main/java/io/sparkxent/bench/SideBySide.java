@@ -99,13 +99,18 @@ public final class SideBySide {
         .as(Encoders.bean(BinaryPrediction.class))
         .select(LossAggregator.bceLogits(Reduction.MEAN).unweighted().toColumn())
         .first()));
-    Supplier<Dataset<Row>> probabilityVectors = () -> spark.sql("SELECT label, CAST(logit > 0 AS DOUBLE) AS prediction,"
-            + " array(1 - 1 / (1 + exp(-logit)), 1 / (1 + exp(-logit))) AS p FROM preds")
-        .withColumn("probability", org.apache.spark.ml.functions.array_to_vector(col("p")));
-    cases.put("MLlib MulticlassClassificationEvaluator(logLoss) incl. vectors", new Case(rows, () ->
-        new MulticlassClassificationEvaluator().setMetricName("logLoss").evaluate(probabilityVectors.get())));
-    cases.put("CrossEntropyEvaluator (same probability vectors)", new Case(rows, () ->
-        new CrossEntropyEvaluator().setProbabilityCol("probability").evaluate(probabilityVectors.get())));
+    // The evaluators over a stored scored table (MLlib's vectors, as a model's transform wrote
+    // them), only when an evaluator case runs: the same DataFrame for both.
+    if (only == null || java.util.regex.Pattern.compile(only).matcher("Evaluator").find()) {
+      String scoredPath = PredictionData.scored(spark, data, binaryPath, rows);
+      Supplier<Dataset<Row>> scored = () -> spark.read().parquet(scoredPath);
+      cases.put("MLlib MulticlassClassificationEvaluator(logLoss), stored vectors", new Case(rows, () ->
+          new MulticlassClassificationEvaluator().setMetricName("logLoss").evaluate(scored.get())));
+      cases.put("CrossEntropyEvaluator, same probability vectors", new Case(rows, () ->
+          new CrossEntropyEvaluator().setProbabilityCol("probability").evaluate(scored.get())));
+      cases.put("CrossEntropyEvaluator, same rawPrediction vectors", new Case(rows, () ->
+          new CrossEntropyEvaluator().setRawPredictionCol("rawPrediction").evaluate(scored.get())));
+    }
     // what the job computes, written by hand: weighted sums and means per slice, inexact
     cases.put("GROUPING SETS hand-written (model; model,segment)", sql(spark,
         "SELECT model, segment, count(*), sum(weight), sum(weight * l), sum(weight * l) / sum(weight),"

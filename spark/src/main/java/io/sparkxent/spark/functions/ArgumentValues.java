@@ -1,11 +1,8 @@
 package io.sparkxent.spark.functions;
 
 import io.sparkxent.math.ProbabilityCompat;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.types.UserDefinedType;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -36,12 +33,26 @@ final class ArgumentValues {
     return array.toDoubleArray();
   }
 
-  /** A dense copy of an MLlib vector in its SQL form (the UDT's row), or null. */
-  static double[] vector(Object row) {
-    if (row == null) {
+  /**
+   * A dense copy of an MLlib vector in its SQL form (the UDT's row: type 0 sparse or 1 dense,
+   * size, indices, values), or null. Read from the row directly: deserializing builds a Vector
+   * per row only to copy its values again.
+   */
+  static double[] vector(Object value) {
+    if (value == null) {
       return null;
     }
-    return vectorType().deserialize((InternalRow) row).toArray();
+    InternalRow row = (InternalRow) value;
+    double[] values = row.getArray(3).toDoubleArray();
+    if (row.getByte(0) == 1) {
+      return values;
+    }
+    double[] dense = new double[row.getInt(1)];
+    int[] indices = row.getArray(2).toIntArray();
+    for (int i = 0; i < indices.length; i++) {
+      dense[indices[i]] = values[i];
+    }
+    return dense;
   }
 
   /** The compat per row, or null for NULL; the lower-case names are matched without a String. */
@@ -60,10 +71,5 @@ final class ArgumentValues {
   /** Keras clipping with this epsilon; one outside [0, 0.5) is invalid. */
   static ProbabilityCompat epsilon(double epsilon) {
     return ProbabilityCompat.keras(epsilon);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static UserDefinedType<Vector> vectorType() {
-    return (UserDefinedType<Vector>) SQLDataTypes.VectorType();
   }
 }
