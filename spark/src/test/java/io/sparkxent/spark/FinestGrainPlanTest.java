@@ -76,6 +76,8 @@ class FinestGrainPlanTest {
       assertThat(finest.rows()).as(query).isEqualTo(expanded.rows()).isEqualTo(sparks);
       if (!finest.rows().isEmpty()) {
         assertThat(expandAbovePartial(finest.plan())).as(query).isTrue();
+        // the sets' copies of each state are merged in the partition, before the exchange
+        assertThat(finest.plan()).as(query).containsPattern("Exchange [^\\n]*\\n[^\\n]*ExactMergeAggregate[^\\n]*\\n[^\\n]*Expand \\[");
         assertThat(expandAbovePartial(expanded.plan())).as(query).isFalse();
       }
     }

@@ -285,37 +285,8 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
         InternalRow output = outputOf.apply(new JoinedRow(new GenericInternalRow(0), states.bytes()));
         return Collections.singletonList(output).iterator();
       }
-      LossStateGroups groups = new LossStateGroups(functions, MAX_GROUPS);
-      return new Iterator<>() {
-        // whether groups holds a group to return that next() has not returned yet
-        private boolean positioned;
-
-        @Override
-        public boolean hasNext() {
-          if (positioned) {
-            return true;
-          }
-          positioned = groups.next();
-          if (!positioned && rows.hasNext()) {
-            // the last round is emitted (or none began): fill the next one
-            while (!groups.full() && rows.hasNext()) {
-              InternalRow row = rows.next();
-              groups.statesFor(keyOf.apply(row)).add(row, lossOrdinals, weightOrdinals);
-            }
-            positioned = groups.next();
-          }
-          return positioned;
-        }
-
-        @Override
-        public InternalRow next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          positioned = false;
-          return outputOf.apply(new JoinedRow(groups.key(), groups.states().bytes()));
-        }
-      };
+      return new LossStateGroups(functions, MAX_GROUPS)
+          .rounds(rows, keyOf, (states, row) -> states.add(row, lossOrdinals, weightOrdinals), outputOf);
     }
   }
 }

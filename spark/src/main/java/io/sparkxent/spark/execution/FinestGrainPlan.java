@@ -33,9 +33,10 @@ import scala.Option;
  * <pre>
  * ExactFinalAggregate      keys: the grouping columns as Expand outputs them, and the grouping id
  * +- Exchange
- *    +- Expand             each partial state once per grouping set, the other columns NULL
- *       +- ExactPartialAggregate   keys: every grouping column
- *          +- Project      the aggregates' inputs, over the Expand's input
+ *    +- ExactMergeAggregate   the same keys, within the partition
+ *       +- Expand             each partial state once per grouping set, the other columns NULL
+ *          +- ExactPartialAggregate   keys: every grouping column
+ *             +- Project      the aggregates' inputs, over the Expand's input
  * </pre>
  *
  * Taken when every grouping key is one of Expand's grouping columns and every aggregate input one
@@ -163,7 +164,10 @@ final class FinestGrainPlan {
     return new ProjectExec(seq(columns), expandInput);
   }
 
-  /** Each partial state once per grouping set, with the grouping columns and id of that set. */
+  /**
+   * Each partial state once per grouping set, with the grouping columns and id of that set, merged
+   * by those before the exchange (the coarse sets' copies become one state per partition).
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
   SparkPlan expand(SparkPlan partial) {
     List<Attribute> partialOutput = ScalaCollections.javaList(partial.output());
@@ -177,6 +181,7 @@ final class FinestGrainPlan {
     }
     List<Attribute> output = new ArrayList<>(finalKeys);
     output.addAll(states);
-    return new ExpandExec((scala.collection.immutable.List) seq(expanded), seq(output), partial);
+    ExpandExec expand = new ExpandExec((scala.collection.immutable.List) seq(expanded), seq(output), partial);
+    return new ExactMergeAggregateExec(seq(finalKeys), ((ExactPartialAggregateExec) partial).functions, seq(states), expand);
   }
 }

@@ -4,6 +4,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.BiConsumer;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 
 /**
@@ -67,5 +72,44 @@ public final class LossStateGroups {
   /** The states of the group being emitted. */
   public LossStates states() {
     return current.getValue();
+  }
+
+  /**
+   * The rows folded into these groups ({@code fold}: add a row's losses, or merge its states) and
+   * emitted round by round, each group as its key and its states' bytes: the row loop of a step
+   * without generated code.
+   */
+  Iterator<InternalRow> rounds(Iterator<InternalRow> rows, UnsafeProjection keyOf,
+      BiConsumer<LossStates, InternalRow> fold, UnsafeProjection outputOf) {
+    return new Iterator<>() {
+      // whether a group is current that next() has not returned yet
+      private boolean positioned;
+
+      @Override
+      public boolean hasNext() {
+        if (positioned) {
+          return true;
+        }
+        positioned = LossStateGroups.this.next();
+        if (!positioned && rows.hasNext()) {
+          // the last round is emitted (or none began): fill the next one
+          while (!full() && rows.hasNext()) {
+            InternalRow row = rows.next();
+            fold.accept(statesFor(keyOf.apply(row)), row);
+          }
+          positioned = LossStateGroups.this.next();
+        }
+        return positioned;
+      }
+
+      @Override
+      public InternalRow next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        positioned = false;
+        return outputOf.apply(new JoinedRow(key(), states().bytes()));
+      }
+    };
   }
 }

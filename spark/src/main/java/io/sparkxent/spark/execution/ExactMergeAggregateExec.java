@@ -1,0 +1,89 @@
+package io.sparkxent.spark.execution;
+
+import io.sparkxent.spark.ScalaCollections;
+import io.sparkxent.spark.aggregates.LossAggregateFunction;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.AttributeSet;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.types.DataType;
+import scala.collection.Seq;
+
+/**
+ * Merges partial states by key within each partition, before the exchange: above the finest
+ * grain's Expand ({@link FinestGrainPlan}), where each finest state arrives once per grouping set
+ * and the coarse sets' copies (a handful of keys: the model, the grand total) would otherwise all
+ * be shuffled and merged by the final step. Its input and output are keys then states' bytes; at
+ * most {@link ExactPartialAggregateExec#MAX_GROUPS} groups are held, as in the partial step.
+ */
+public final class ExactMergeAggregateExec extends ExactAggregateExec {
+  private static final long serialVersionUID = 1L;
+
+  public ExactMergeAggregateExec(Seq<Attribute> keys, Seq<LossAggregateFunction<?>.Bound> functions,
+      Seq<Attribute> states, SparkPlan child) {
+    super(keys, functions, states, child);
+  }
+
+  @Override
+  Object[] arguments() {
+    return new Object[] {keys, functions, states, child};
+  }
+
+  @Override
+  public AttributeSet producedAttributes() {
+    return AttributeSet.apply(ExactAggregateExec.expressions(ScalaCollections.list(List.of())));
+  }
+
+  @Override
+  public scala.collection.immutable.List<Attribute> output() {
+    List<Attribute> output = new ArrayList<>(ScalaCollections.javaList(keys));
+    output.addAll(ScalaCollections.javaList(states));
+    return ScalaCollections.list(output);
+  }
+
+  @Override
+  SparkPlan withNewChild(SparkPlan newChild) {
+    return new ExactMergeAggregateExec(keys, functions, states, newChild);
+  }
+
+  @Override
+  public RDD<InternalRow> doExecute() {
+    DataType[] outputTypes = ScalaCollections.javaList(output()).stream()
+        .map(Attribute::dataType).toArray(DataType[]::new);
+    return child.execute().toJavaRDD()
+        .mapPartitions(new Partition(functionList(), keys, child.output(), outputTypes)).rdd();
+  }
+
+  /** The per-partition merge, shipped to the executors. */
+  private static final class Partition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final long serialVersionUID = 1L;
+    private final List<LossAggregateFunction<?>.Bound> functions;
+    private final Seq<Attribute> keys;
+    private final Seq<Attribute> input;
+    private final DataType[] outputTypes;
+
+    Partition(List<LossAggregateFunction<?>.Bound> functions, Seq<Attribute> keys, Seq<Attribute> input,
+        DataType[] outputTypes) {
+      this.functions = functions;
+      this.keys = keys;
+      this.input = input;
+      this.outputTypes = outputTypes;
+    }
+
+    @Override
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      // Generated classes are not serializable: build them here, on the executor.
+      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input.toList());
+      UnsafeProjection outputOf = UnsafeProjection.create(outputTypes);
+      int firstState = keys.size();
+      return new LossStateGroups(functions, ExactPartialAggregateExec.MAX_GROUPS)
+          .rounds(rows, keyOf, (states, row) -> states.merge(row, firstState), outputOf);
+    }
+  }
+}
