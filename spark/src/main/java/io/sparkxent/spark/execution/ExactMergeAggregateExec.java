@@ -3,14 +3,11 @@ package io.sparkxent.spark.execution;
 import io.sparkxent.spark.ScalaCollections;
 import io.sparkxent.spark.aggregates.LossAggregateFunction;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeSet;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.types.DataType;
 import scala.collection.Seq;
@@ -60,30 +57,18 @@ public final class ExactMergeAggregateExec extends ExactAggregateExec {
         .mapPartitions(new Partition(functionList(), keys, child.output(), outputTypes)).rdd();
   }
 
-  /** The per-partition merge, shipped to the executors. */
-  private static final class Partition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  /** The per-partition loop: each row's states merged into its key's. */
+  private static final class Partition extends LossStateGroups.Rounds {
     private static final long serialVersionUID = 1L;
-    private final List<LossAggregateFunction<?>.Bound> functions;
-    private final Seq<Attribute> keys;
-    private final Seq<Attribute> input;
-    private final DataType[] outputTypes;
 
     Partition(List<LossAggregateFunction<?>.Bound> functions, Seq<Attribute> keys, Seq<Attribute> input,
         DataType[] outputTypes) {
-      this.functions = functions;
-      this.keys = keys;
-      this.input = input;
-      this.outputTypes = outputTypes;
+      super(functions, keys, input, outputTypes);
     }
 
     @Override
-    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      // Generated classes are not serializable: build them here, on the executor.
-      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input.toList());
-      UnsafeProjection outputOf = UnsafeProjection.create(outputTypes);
-      int firstState = keys.size();
-      return new LossStateGroups(functions, ExactPartialAggregateExec.MAX_GROUPS)
-          .rounds(rows, keyOf, (states, row) -> states.merge(row, firstState), outputOf);
+    void fold(LossStates states, InternalRow row) {
+      states.merge(row, keys.size());
     }
   }
 }

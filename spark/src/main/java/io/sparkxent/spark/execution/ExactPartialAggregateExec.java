@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -14,7 +13,6 @@ import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
@@ -252,41 +250,35 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     return code.toString();
   }
 
-  /** The per-partition loop of {@link #doExecute}, shipped to the executors. */
-  private static final class Partition implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+  /** The per-partition loop of {@link #doExecute}: each row's losses added to its key's states. */
+  private static final class Partition extends LossStateGroups.Rounds {
     private static final long serialVersionUID = 1L;
-    private final List<LossAggregateFunction<?>.Bound> functions;
     private final int[] lossOrdinals;
     private final int[] weightOrdinals;
-    private final Seq<Attribute> keys;
-    private final Seq<Attribute> input;
-    private final DataType[] outputTypes;
 
     Partition(List<LossAggregateFunction<?>.Bound> functions, int[] lossOrdinals, int[] weightOrdinals,
         Seq<Attribute> keys, Seq<Attribute> input, DataType[] outputTypes) {
-      this.functions = functions;
+      super(functions, keys, input, outputTypes);
       this.lossOrdinals = lossOrdinals;
       this.weightOrdinals = weightOrdinals;
-      this.keys = keys;
-      this.input = input;
-      this.outputTypes = outputTypes;
+    }
+
+    @Override
+    void fold(LossStates states, InternalRow row) {
+      states.add(row, lossOrdinals, weightOrdinals);
     }
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      // Generated classes are not serializable: build them here, on the executor.
-      UnsafeProjection keyOf = UnsafeProjection.create(ExactAggregateExec.expressions(keys), input.toList());
-      UnsafeProjection outputOf = UnsafeProjection.create(outputTypes);
-      if (keys.isEmpty()) {
-        LossStates states = new LossStates(functions);
-        while (rows.hasNext()) {
-          states.add(rows.next(), lossOrdinals, weightOrdinals);
-        }
-        InternalRow output = outputOf.apply(new JoinedRow(new GenericInternalRow(0), states.bytes()));
-        return Collections.singletonList(output).iterator();
+      if (!keys.isEmpty()) {
+        return super.call(rows);
       }
-      return new LossStateGroups(functions, MAX_GROUPS)
-          .rounds(rows, keyOf, (states, row) -> states.add(row, lossOrdinals, weightOrdinals), outputOf);
+      LossStates states = new LossStates(functions);
+      while (rows.hasNext()) {
+        fold(states, rows.next());
+      }
+      InternalRow output = outputOf().apply(new JoinedRow(new GenericInternalRow(0), states.bytes()));
+      return Collections.singletonList(output).iterator();
     }
   }
 }
