@@ -106,7 +106,7 @@ class ExactAggregatePlanningTest {
    * round (rows cycle through the keys): the generated loop emits its groups mid-scan, resumes,
    * and the final step merges each key's rounds. Per key, the sum of 1e20*(k+1), k/8 and
    * -1e20*(k+1) (k/8 exactly, which doubles added in order would lose) against BigDecimal sums;
-   * under GROUPING SETS the partial step emits into Spark's Expand, in the same generated code.
+   * under GROUPING SETS the first round (a row per key) turns the partition to expanding rows.
    */
   @Test
   void theGeneratedLoopEmitsFullGroupsMidScanAndResumes() {
@@ -119,7 +119,7 @@ class ExactAggregatePlanningTest {
     String sets = "SELECT user, half, loss_sum(CAST(logit AS DOUBLE)) AS s FROM rounds"
         + " GROUP BY GROUPING SETS ((user), (half), ())";
     assertThat(planOf(grouped)).containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[user");
-    assertThat(planOf(sets)).containsPattern("\\*\\(\\d+\\) Expand[^\\n]*\\n[^\\n]*\\*\\(\\d+\\) ExactPartialAggregate");
+    assertThat(planOf(sets)).containsPattern("\\*\\(\\d+\\) ExactPartialAggregate \\[user#\\d+L?, half").doesNotContain("Expand [");
     Dataset<Row> groupedFrame = spark().sql(grouped);
     List<Row> sums = groupedFrame.collectAsList();
     assertThat(sums).hasSize(keys);

@@ -7,7 +7,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 import java.util.UUID;
 import org.apache.spark.sql.catalyst.expressions.Alias;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
@@ -72,19 +72,19 @@ public final class ExactAggregateStrategy extends SparkStrategy {
       Optional<FinestGrainPlan> finest = FinestGrainPlan.of((Expand) child, grouping, aggregates);
       if (finest.isPresent()) {
         return seq(List.of(plan(finest.get().keys(), aggregates, results, finest.get().input(planLater(((Expand) child).child())),
-            finest.get()::expand)));
+            finest.get()::expansion)));
       }
     }
-    return seq(List.of(plan(grouping, aggregates, results, planLater(child), partial -> partial)));
+    return seq(List.of(plan(grouping, aggregates, results, planLater(child), keys -> Expansion.NONE)));
   }
 
   /**
-   * Final(Exchange(above(Partial(Project(keys, inputs, input))))): {@code keys} are the partial
-   * step's grouping, {@code above} what turns the partial states into the final step's input
-   * (nothing, or the finest grain's Expand over them).
+   * Final(Exchange(Partial(Project(keys, inputs, input)))): {@code keys} are the partial step's
+   * grouping; {@code expansionOf} (given the partial step's key attributes) the grouping sets it
+   * emits its groups in, when it is the finest grain.
    */
   private static SparkPlan plan(List<NamedExpression> grouping, List<AggregateExpression> aggregates,
-      scala.collection.Seq<NamedExpression> results, SparkPlan input, UnaryOperator<SparkPlan> above) {
+      scala.collection.Seq<NamedExpression> results, SparkPlan input, Function<List<Attribute>, Expansion> expansionOf) {
     List<NamedExpression> projection = new ArrayList<>();
     List<Attribute> keys = new ArrayList<>();
     for (NamedExpression key : grouping) {
@@ -121,8 +121,9 @@ public final class ExactAggregateStrategy extends SparkStrategy {
     // A physical projection over the child as planned: a logical Project made here would not be
     // part of the query's logical plan, and adaptive execution could not map the stages below
     // it (a cached table's scan) back to that plan, so it would plan them again forever.
-    SparkPlan partial = above.apply(new ExactPartialAggregateExec(seq(keys), seq(functions), seq(inputs), seq(states),
-        new ProjectExec(seq(projection), input)));
+    Expansion expansion = expansionOf.apply(keys);
+    SparkPlan partial = new ExactPartialAggregateExec(seq(keys), seq(functions), seq(inputs), seq(states), expansion,
+        new ProjectExec(seq(projection), input));
     List<Attribute> finalKeys = ScalaCollections.javaList(partial.output()).subList(0, partial.output().size() - states.size());
     return new ExactFinalAggregateExec(seq(finalKeys), seq(functions), seq(states), seq(aggregateResults), results, partial);
   }

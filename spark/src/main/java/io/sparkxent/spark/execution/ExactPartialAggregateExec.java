@@ -33,10 +33,11 @@ import scala.collection.Seq;
  *
  * <p>Without keys the step joins the whole-stage generated code of the scan and the projection
  * that computes the losses: each row is two local variables handed to {@link LossStates#add},
- * with no row written or read, as Spark does for {@code avg}. With keys (or without whole-stage
- * code) it iterates the child's rows and holds at most {@value #MAX_GROUPS} groups: when more
- * arrive it emits the partial states and starts a new round, which the final step's merge
- * absorbs, so memory stays bounded for any number of keys.
+ * with no row written or read, as Spark does for {@code avg}. With keys it holds at most
+ * {@value #MAX_GROUPS} groups ({@link LossStateGroups}): when more arrive it emits the partial
+ * states and starts a new round, which the final step's merge absorbs, so memory stays bounded
+ * for any number of keys. With an {@link Expansion} (the finest grain of grouping sets) its
+ * output is each set's keys and states, not the finest keys.
  */
 public final class ExactPartialAggregateExec extends ExactAggregateExec implements BlockingOperatorWithCodegen {
   private static final long serialVersionUID = 1L;
@@ -49,36 +50,48 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   private transient String emitFunction;
 
   private final Seq<? extends Seq<Attribute>> inputs;
+  private final Expansion expansion;
 
-  /** @param inputs each function's loss (and weight) column of the child */
+  /**
+   * @param inputs each function's loss (and weight) column of the child
+   * @param expansion the grouping sets to emit each group in, or {@link Expansion#NONE}
+   */
   public ExactPartialAggregateExec(Seq<Attribute> keys, Seq<LossAggregateFunction<?>.Bound> functions,
-      Seq<? extends Seq<Attribute>> inputs, Seq<Attribute> states, SparkPlan child) {
+      Seq<? extends Seq<Attribute>> inputs, Seq<Attribute> states, Expansion expansion, SparkPlan child) {
     super(keys, functions, states, child);
     this.inputs = inputs;
+    this.expansion = expansion;
     CodegenSupport.$init$(this);
     BlockingOperatorWithCodegen.$init$(this);
   }
 
   @Override
   Object[] arguments() {
-    return new Object[] {keys, functions, inputs, states, child};
+    return new Object[] {keys, functions, inputs, states, expansion, child};
   }
 
   @Override
   public AttributeSet producedAttributes() {
-    return AttributeSet.apply(ExactAggregateExec.expressions(states));
+    List<Attribute> produced = new ArrayList<>(expansion.outputKeys());
+    produced.addAll(ScalaCollections.javaList(states));
+    return AttributeSet.apply(ExactAggregateExec.expressions(ScalaCollections.list(produced)));
   }
 
   @Override
   public scala.collection.immutable.List<Attribute> output() {
-    List<Attribute> output = new ArrayList<>(ScalaCollections.javaList(keys));
+    List<Attribute> output = new ArrayList<>(outputKeys());
     output.addAll(ScalaCollections.javaList(states));
     return ScalaCollections.list(output);
   }
 
+  /** The keys of the emitted groups: the grouping keys, or each set's keys with an expansion. */
+  private List<Attribute> outputKeys() {
+    return expansion.none() ? ScalaCollections.javaList(keys) : expansion.outputKeys();
+  }
+
   @Override
   SparkPlan withNewChild(SparkPlan newChild) {
-    return new ExactPartialAggregateExec(keys, functions, inputs, states, newChild);
+    return new ExactPartialAggregateExec(keys, functions, inputs, states, expansion, newChild);
   }
 
   @Override
@@ -86,7 +99,8 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     int[][] ordinals = inputOrdinals();
     DataType[] outputTypes = ScalaCollections.javaList(output()).stream()
         .map(Attribute::dataType).toArray(DataType[]::new);
-    Partition partition = new Partition(functionList(), ordinals[0], ordinals[1], keys, child.output(), outputTypes);
+    Partition partition =
+        new Partition(functionList(), ordinals[0], ordinals[1], keys, child.output(), outputTypes, expansion);
     return child.execute().toJavaRDD().mapPartitions(partition).rdd();
   }
 
@@ -183,15 +197,16 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
    */
   private String produceGroups(CodegenContext ctx, String functionsTerm, String done) {
     String groupsClass = LossStateGroups.class.getName();
+    String expansionTerm = ctx.addReferenceObj("xentExpansion", expansion, Expansion.class.getName());
     groupsTerm = ctx.addMutableState(groupsClass, "xentGroups",
-        name -> name + " = new " + groupsClass + "(" + functionsTerm + ", " + MAX_GROUPS + ");", true, true);
+        name -> name + " = new " + groupsClass + "(" + functionsTerm + ", " + MAX_GROUPS + ", " + expansionTerm + ");",
+        true, true);
     emitFunction = ctx.freshName("xentEmit");
     String loop = ((CodegenSupport) child).produce(ctx, this);
     String key = ctx.freshName("xentKey");
-    String states = ctx.freshName("xentStates");
     ctx.INPUT_ROW_$eq(key);
     ctx.currentVars_$eq(null);
-    List<Attribute> keyList = ScalaCollections.javaList(keys);
+    List<Attribute> keyList = outputKeys();
     List<ExprCode> outputValues = new ArrayList<>();
     for (int i = 0; i < keyList.size(); i++) {
       Attribute column = keyList.get(i);
@@ -200,14 +215,13 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     StringBuilder output = new StringBuilder(evaluateVariables(ScalaCollections.list(outputValues)));
     for (int i = 0; i < functions.size(); i++) {
       String bytes = ctx.freshName("xentStateBytes");
-      output.append("byte[] ").append(bytes).append(" = ").append(states).append(".bytes(").append(i).append(");\n");
+      output.append("byte[] ").append(bytes).append(" = ").append(groupsTerm).append(".bytes(").append(i).append(");\n");
       outputValues.add(ExprCode.forNonNullValue(JavaCode.variable(bytes, DataTypes.BinaryType)));
     }
     ctx.addNewFunction(emitFunction,
         "private void " + emitFunction + "() throws java.io.IOException {\n"
             + "  while (" + groupsTerm + ".next()) {\n"
             + "    " + UnsafeRow.class.getName() + " " + key + " = " + groupsTerm + ".key();\n"
-            + "    " + LossStates.class.getName() + " " + states + " = " + groupsTerm + ".states();\n"
             + output
             + consume(ctx, ScalaCollections.list(outputValues), null) + "\n"
             + "  }\n}\n", true);
@@ -222,8 +236,10 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
   String consumeColumns(CodegenContext ctx, List<ExprCode> columns) {
     StringBuilder code = new StringBuilder(evaluateVariables(ScalaCollections.list(columns)));
     String target = statesTerm;
+    String close = "";
     if (!keys.isEmpty()) {
-      // the key as an UnsafeRow, written from the loop's variables into one reused buffer
+      // the key as an UnsafeRow, written from the loop's variables into one reused buffer; the
+      // row goes to its key's states (or, expanding rows, its keys' in every set)
       ctx.INPUT_ROW_$eq(null);
       ctx.currentVars_$eq(ScalaCollections.list(columns));
       List<Expression> boundKeys = new ArrayList<>();
@@ -232,8 +248,14 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
       }
       ExprCode key = GenerateUnsafeProjection.createCode(ctx, ScalaCollections.list(boundKeys), false);
       target = ctx.freshName("xentStates");
-      code.append(key.code()).append("\n").append(LossStates.class.getName()).append(" ").append(target)
-          .append(" = ").append(groupsTerm).append(".statesFor(").append(key.value()).append(");\n");
+      String targets = ctx.freshName("xentTargets");
+      String i = ctx.freshName("xentTarget");
+      code.append(key.code()).append("\n")
+          .append("int ").append(targets).append(" = ").append(groupsTerm).append(".targets(").append(key.value()).append(");\n")
+          .append("for (int ").append(i).append(" = 0; ").append(i).append(" < ").append(targets).append("; ").append(i).append("++) {\n")
+          .append(LossStates.class.getName()).append(" ").append(target).append(" = ").append(groupsTerm)
+          .append(".target(").append(i).append(");\n");
+      close = "}\nif (" + groupsTerm + ".full()) {\n  " + emitFunction + "();\n}\n";
     }
     int[][] ordinals = inputOrdinals();
     for (int i = 0; i < ordinals[0].length; i++) {
@@ -244,11 +266,9 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
           .append(", ").append(weight == null ? "true" : weight.isNull())
           .append(", ").append(weight == null ? "0.0" : weight.value()).append(");\n");
     }
-    if (!keys.isEmpty()) {
-      code.append("if (").append(groupsTerm).append(".full()) {\n  ").append(emitFunction).append("();\n}\n");
-    }
-    return code.toString();
+    return code.append(close).toString();
   }
+
 
   /** The per-partition loop of {@link #doExecute}: each row's losses added to its key's states. */
   private static final class Partition extends LossStateGroups.Rounds {
@@ -257,8 +277,8 @@ public final class ExactPartialAggregateExec extends ExactAggregateExec implemen
     private final int[] weightOrdinals;
 
     Partition(List<LossAggregateFunction<?>.Bound> functions, int[] lossOrdinals, int[] weightOrdinals,
-        Seq<Attribute> keys, Seq<Attribute> input, DataType[] outputTypes) {
-      super(functions, keys, input, outputTypes);
+        Seq<Attribute> keys, Seq<Attribute> input, DataType[] outputTypes, Expansion expansion) {
+      super(functions, keys, input, outputTypes, expansion);
       this.lossOrdinals = lossOrdinals;
       this.weightOrdinals = weightOrdinals;
     }

@@ -19,7 +19,6 @@ import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.optimizer.NormalizeFloatingNumbers$;
 import org.apache.spark.sql.catalyst.plans.logical.Expand;
 import org.apache.spark.sql.catalyst.plans.logical.Statistics;
-import org.apache.spark.sql.execution.ExpandExec;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import scala.Option;
@@ -28,26 +27,26 @@ import scala.Option;
  * GROUPING SETS, ROLLUP and CUBE over our aggregates from the finest grain. Spark's Expand feeds
  * every input row once per grouping set into the aggregation; exact states merge without error,
  * so the partial step can instead group the rows once by every column of every set (the finest
- * grain), and the Expand runs over its states, a few rows per partition:
+ * grain) and merge its groups, in memory, into each set's ({@link Expansion}), a few rows per
+ * partition:
  *
  * <pre>
  * ExactFinalAggregate      keys: the grouping columns as Expand outputs them, and the grouping id
  * +- Exchange
- *    +- ExactMergeAggregate   the same keys, within the partition
- *       +- Expand             each partial state once per grouping set, the other columns NULL
- *          +- ExactPartialAggregate   keys: every grouping column
- *             +- Project      the aggregates' inputs, over the Expand's input
+ *    +- ExactPartialAggregate   groups by every grouping column; emits each set's groups
+ *       +- Project      the aggregates' inputs, over the Expand's input
  * </pre>
  *
  * Taken when every grouping key is one of Expand's grouping columns and every aggregate input one
  * of the columns it passes through (as SQL and the Dataset API build them). Not taken when the
  * table's statistics (ANALYZE ... FOR COLUMNS) say the finest grain has more than one value per
- * {@value #ROWS_PER_VALUE} rows: then the states to expand are about as many as the rows, and the
- * expand of plain rows costs less. Without statistics the finest grain is taken; {@code SET
- * spark.xent.finestGrainPlanning.enabled=false} turns it off.
+ * {@value #ROWS_PER_VALUE} rows. Without statistics the partial step decides per partition: a
+ * round of its groups that fills with fewer rows per key than that makes it expand rows from
+ * then on ({@link LossStateGroups}). {@code SET spark.xent.finestGrainPlanning.enabled=false}
+ * keeps Spark's Expand.
  */
 final class FinestGrainPlan {
-  static final int ROWS_PER_VALUE = 8;
+  static final int ROWS_PER_VALUE = LossStateGroups.ROWS_PER_KEY;
 
   private final List<List<Expression>> projections;
   /** Each grouping key's position in Expand's output, and the key as the final step names it. */
@@ -165,23 +164,16 @@ final class FinestGrainPlan {
   }
 
   /**
-   * Each partial state once per grouping set, with the grouping columns and id of that set, merged
-   * by those before the exchange (the coarse sets' copies become one state per partition).
+   * How the partial step over {@code partialKeys} (the finest keys as it names them) makes each
+   * grouping set's keys from a finest key: the set's grouping columns (NULL for the others) and id.
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  SparkPlan expand(SparkPlan partial) {
-    List<Attribute> partialOutput = ScalaCollections.javaList(partial.output());
-    List<Attribute> states = partialOutput.subList(finestKeys.size(), partialOutput.size());
-    List<scala.collection.immutable.List<Expression>> expanded = new ArrayList<>();
+  Expansion expansion(List<Attribute> partialKeys) {
+    List<List<Expression>> sets = new ArrayList<>();
     for (List<Expression> projection : projections) {
-      List<Expression> row = new ArrayList<>();
-      positions.forEach(position -> row.add(projection.get(position)));
-      row.addAll(states);
-      expanded.add(seq(row));
+      List<Expression> keys = new ArrayList<>();
+      positions.forEach(position -> keys.add(projection.get(position)));
+      sets.add(List.copyOf(keys));
     }
-    List<Attribute> output = new ArrayList<>(finalKeys);
-    output.addAll(states);
-    ExpandExec expand = new ExpandExec((scala.collection.immutable.List) seq(expanded), seq(output), partial);
-    return new ExactMergeAggregateExec(seq(finalKeys), ((ExactPartialAggregateExec) partial).functions, seq(states), expand);
+    return new Expansion(List.copyOf(partialKeys), List.copyOf(finalKeys), List.copyOf(sets));
   }
 }

@@ -49,6 +49,13 @@ public final class LossStates {
     }
   }
 
+  /** Merges another group's states into these (the other is left as it was). */
+  void merge(LossStates other) {
+    for (int i = 0; i < states.length; i++) {
+      states[i].merge(other.states[i]);
+    }
+  }
+
   /** The canonical bytes of aggregate {@code aggregate}'s state. */
   public byte[] bytes(int aggregate) {
     return states[aggregate].toBytes();
