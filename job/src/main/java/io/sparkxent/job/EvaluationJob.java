@@ -222,13 +222,13 @@ public final class EvaluationJob {
     Dataset<Row> source = route.finest() ? InputReader.readingInput(
         () -> MetricsTable.write(spark, route.scan(scored), "parquet", statesDirectory)).rows() : scored;
     // the calibration bins first, into the staging's _calibration/: the metrics read ece from them
-    MetricsTable bins = route.run(spark, () -> InputReader.readingInput(() -> MetricsTable.write(spark, route.bins(source),
-        config.format(), new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY))));
+    MetricsTable bins = InputReader.readingInput(() -> MetricsTable.write(spark, route.bins(source),
+        config.format(), new Path(metricsOutput.staging(), CalibrationBins.DIRECTORY)));
     Dataset<Row> table = finish.apply(route.sliced(source), bins.rows());
     // the executors aggregate and write the slices into staging (Expand route: a second scan); the
     // driver reads back only the overall row, the worst slices and a count
-    MetricsTable written = route.run(spark,
-        () -> InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging())));
+    MetricsTable written =
+        InputReader.readingInput(() -> MetricsTable.write(spark, table, config.format(), metricsOutput.staging()));
     HadoopFiles.delete(spark, statesDirectory);
     Row overall = written.overall().orElseGet(() -> written.append(
         metrics.emptyOverall(written.schema(), evaluatedAt, loss.lossLabel())));

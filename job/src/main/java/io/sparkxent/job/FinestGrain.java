@@ -5,10 +5,6 @@ import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.function.Supplier;
-import io.sparkxent.spark.XentConf;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -17,8 +13,10 @@ import org.apache.spark.sql.Row;
  * Which route the job's aggregation takes. The finest grain (every slice column and the
  * calibration bin) scans once and merges states up to every slicing: the fewer finest values, the
  * less there is to merge. With about as many finest values as rows (a slice per user), the merges
- * redo the scan's work on serialized states, and Spark's Expand route, which feeds every row once
- * per slicing in two scans, is faster (20M rows, 10M user ids: 557 s against 362 s here).
+ * redo the scan's work on serialized states, and the Expand route, GROUPING SETS over the rows in
+ * two scans (bins, then metrics), is faster (20M rows, 10M user ids: 557 s against 362 s when it
+ * was measured). Its queries are the planner's: from the finest grain, which adds each row to its
+ * key of every slicing once a partition shows about a key per row.
  *
  * <p>{@code --grouping auto} (the default) therefore looks at the first {@value #SAMPLE_ROWS} scored
  * rows (Spark's incremental limit reads the first files only) before the scan, and takes the
@@ -73,28 +71,6 @@ final class FinestGrain {
 
     boolean finest() {
       return finest;
-    }
-
-    /**
-     * Runs a step of the route. The Expand route was chosen because the finest grain has about as
-     * many values as rows: the planner's own finest-grain plan of GROUPING SETS
-     * ({@code spark.xent.finestGrainPlanning.enabled}) is off for its queries, for the same reason
-     * (20M rows, 10M ids: 314 s with it, 241 s without).
-     */
-    <T> T run(SparkSession spark, Supplier<T> step) {
-      if (finest) {
-        return step.get();
-      }
-      String key = XentConf.FINEST_GRAIN_PLANNING.key();
-      // as the user set it, or not at all (RuntimeConfig would answer with the default)
-      org.apache.spark.sql.internal.SQLConf conf = spark.sessionState().conf();
-      Optional<String> before = conf.contains(key) ? Optional.of(conf.getConfString(key)) : Optional.empty();
-      spark.conf().set(key, "false");
-      try {
-        return step.get();
-      } finally {
-        before.ifPresentOrElse(value -> spark.conf().set(key, value), () -> spark.conf().unset(key));
-      }
     }
 
     /** The finest states (a scan to write to staging), or the scored rows themselves. */

@@ -181,11 +181,10 @@ class FinestGrainTest {
     Path input = predictions("many", "id");
     List<String> plans = plansOf(input, "many-metrics", "--slice", "user_id");
     assertThat(fullScans(plans, input)).isEqualTo(2);
-    // nor does the planner merge its GROUPING SETS from the finest grain: Spark's Expand under the partial step
-    assertThat(plans.stream().filter(plan -> plan.contains("ExactPartialAggregate") && plan.contains("Expand [")))
-        .isNotEmpty().allMatch(plan -> plan.indexOf("Expand [") > plan.indexOf("ExactPartialAggregate"));
-    assertThat(spark().sessionState().conf().contains(io.sparkxent.spark.XentConf.FINEST_GRAIN_PLANNING.key()))
-        .as("the setting as it was: not set").isFalse();
+    // its GROUPING SETS are the planner's: from the finest grain, which turns to adding rows to
+    // each set's keys in a partition of a key per row (the planner's tests check that switch)
+    assertThat(plans.stream().filter(plan -> plan.contains("ExactPartialAggregate"))).isNotEmpty()
+        .noneMatch(plan -> plan.contains("Expand ["));
     Path few = predictions("few-expanded", "id % 4");
     assertThat(fullScans(plansOf(few, "expanded-metrics", "--slice", "model", "--grouping", "expand"), few)).isEqualTo(2);
     // the threshold: one value per 8 rows, and an input of one value, take the finest grain

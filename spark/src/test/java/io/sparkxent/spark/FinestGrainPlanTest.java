@@ -105,6 +105,11 @@ class FinestGrainPlanTest {
   void groupingColumnsAsInputsAndStatisticsOfManyValues() {
     // an aggregate of a grouping column reads the column Expand passes through, not the copy it
     // sets to NULL: the finest grain serves it too
+    // a constant grouping column, folded into a literal: no finest column, Spark's Expand
+    String constant = "SELECT m, loss_sum(logit) FROM (SELECT 'a' AS m, logit FROM graded) GROUP BY ROLLUP (m)";
+    assertThat(fromTheFinestGrain(planOf(constant))).isFalse();
+    assertThat(sorted(() -> spark().sql(constant))).hasSize(2)
+        .isEqualTo(withConf(XentConf.EXACT_AGGREGATE_PLANNING.key(), "false", () -> sorted(() -> spark().sql(constant))));
     String own = "SELECT threshold, loss_sum(threshold) FROM graded GROUP BY ROLLUP (threshold)";
     assertThat(fromTheFinestGrain(planOf(own))).isTrue();
     assertThat(sorted(() -> spark().sql(own)))

@@ -109,7 +109,9 @@ final class FinestGrainPlan {
         }
       }
     }
-    if (!fewValues(expand, finestKeys.values())) {
+    if (finestKeys.isEmpty() || !fewValues(expand, finestKeys.values())) {
+      // no column in any set (the optimizer folded constant ones into literals): Spark's Expand
+      // over the rows is as good, and keeps the partial step's keyless path for plain aggregates
       return Optional.empty();
     }
     finestKeys.keySet().forEach(passThrough::remove);
